@@ -1,0 +1,5 @@
+"""The ``assay`` command line: parses arguments, builds the configuration, calls the packages and prints."""
+
+from assay.cli import main
+
+__all__ = ["main"]

@@ -1,0 +1,48 @@
+"""The command group and the error boundary: library errors become one-line messages and exit code 2."""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+import click
+
+from assay.grade import grade_command
+from assay.runs import runs_group
+from judges import JudgeError
+from prompts import PromptError
+
+
+def _version() -> str:
+    try:
+        return version("assay")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _Group(click.Group):
+    """Turns the packages' own errors into a clear message instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (JudgeError, PromptError) as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(_version(), prog_name="assay")
+def main() -> None:
+    r"""Grade AI chat and agent transcripts with LLM judges against a versioned rubric.
+
+    \b
+    Start here:
+      assay grade data/tau2-airline/*.json --judge local   grade with the embedded judge (no API key)
+      assay runs list                                      the runs under ./runs
+      assay runs show RUN_ID                               per-dimension levels, N/A and failures
+    """
+
+
+main.add_command(grade_command)
+main.add_command(runs_group)

@@ -1,0 +1,3 @@
+"""Admitted judgments -> alignment profiles -> reports (built in the profiles issue)."""
+
+__all__: list[str] = []
