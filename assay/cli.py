@@ -9,7 +9,7 @@ import click
 
 from assay.grade import grade_command
 from assay.runs import runs_group
-from judges import JudgeError
+from judges import JudgeError, RunInterrupted
 from prompts import PromptError
 
 
@@ -26,6 +26,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except RunInterrupted as exc:
+            click.secho(str(exc), fg="yellow", err=True)
+            sys.exit(130)
         except (JudgeError, PromptError) as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(2)

@@ -9,6 +9,7 @@ from judges.errors import (
     JudgmentFailure,
     MissingExtraError,
     RunError,
+    RunInterrupted,
     RunLogError,
     SourceError,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "Role",
     "Run",
     "RunError",
+    "RunInterrupted",
     "RunLogError",
     "RunManifest",
     "RunSummary",

@@ -13,6 +13,7 @@ Exception tree::
     ├── BackendError(JudgeError)                   the backend cannot serve this run at all (model file, auth)
     ├── JudgmentFailure(JudgeError)                one item failed with a typed status; becomes a Judgment
     └── RunError(JudgeError)                       the run as a whole failed (failure rate over the limit, ...)
+        ├── RunInterrupted(RunError)               stopped by the user (Ctrl-C); the run can be resumed
         └── RunLogError(RunError, ValueError)      a run directory is missing, corrupt, or cannot be resumed
 """
 
@@ -75,6 +76,10 @@ class JudgmentFailure(JudgeError):
 
 class RunError(JudgeError):
     """The run as a whole failed; judgments already written stay on disk and the run can be resumed."""
+
+
+class RunInterrupted(RunError):
+    """The user interrupted the run; what was done is saved and ``--resume`` finishes it."""
 
 
 class RunLogError(RunError, ValueError):

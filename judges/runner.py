@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from judges.backend import Backend, Completion, JudgeRequest
 from judges.config import JudgeConfig
-from judges.errors import JudgmentFailure, RunError, RunLogError
+from judges.errors import JudgmentFailure, RunError, RunInterrupted, RunLogError
 from judges.registry import create_backend
 from judges.runlog import (
     JudgeFingerprint,
@@ -183,7 +183,7 @@ class _Session:
         if done >= self.config.min_judgments and failed / done > self.config.max_failure_rate:
             raise RunError(
                 f"stopped: {failed} of {done} judgments failed ({dict(sorted(self.counts.items()))}), over the "
-                f"limit of {self.config.max_failure_rate:.0%}; judgments so far are saved, fix the cause and resume"
+                f"limit of {self.config.max_failure_rate:.0%}; judgments so far are saved"
             )
 
 
@@ -235,6 +235,26 @@ async def _execute(
     write_manifest(run_dir, manifest.model_copy(update={"completed_at": utc_now()}))
 
 
+def _run(
+    run_dir: Path,
+    manifest: RunManifest,
+    transcripts: Sequence[Transcript],
+    rubric: Rubric,
+    template: PromptTemplate,
+    backend: Backend,
+    executor: Executor | None,
+) -> Run:
+    """Execute on a fresh event loop; say how to resume when the run stops early."""
+    hint = f"run {manifest.run_id} is saved in {run_dir}; finish it with: assay grade --resume {manifest.run_id}"
+    try:
+        asyncio.run(_execute(run_dir, manifest, transcripts, rubric, template, backend, executor))
+    except KeyboardInterrupt:
+        raise RunInterrupted(f"interrupted; {hint}") from None
+    except RunError as exc:
+        raise type(exc)(f"{exc}; {hint}") from exc
+    return load_run(run_dir)
+
+
 def grade(
     transcripts: Sequence[Transcript],
     rubric: Rubric,
@@ -268,6 +288,7 @@ def grade(
     Raises:
         ConfigError, MissingExtraError, BackendError: the judge cannot be built.
         RunError: the failure rate passed ``config.max_failure_rate`` (the run stays resumable).
+        RunInterrupted: the user pressed Ctrl-C (the run stays resumable).
     """
     selected = rubric.select(dimensions)
     template = load_template(config.template)
@@ -294,8 +315,7 @@ def grade(
     run_dir = out_dir / run_id
     run_dir.mkdir(parents=True)
     write_manifest(run_dir, manifest)
-    asyncio.run(_execute(run_dir, manifest, transcripts, rubric, template, backend, executor))
-    return load_run(run_dir)
+    return _run(run_dir, manifest, transcripts, rubric, template, backend, executor)
 
 
 def resume(
@@ -335,5 +355,4 @@ def resume(
         )
     manifest = manifest.model_copy(update={"config": config, "resumed_at": (*manifest.resumed_at, utc_now())})
     write_manifest(run_dir, manifest)
-    asyncio.run(_execute(run_dir, manifest, transcripts, rubric, template, backend, executor))
-    return load_run(run_dir)
+    return _run(run_dir, manifest, transcripts, rubric, template, backend, executor)

@@ -154,7 +154,7 @@ def test_resume_refuses_other_transcripts_or_judge(tmp_path: Path, bundled_files
 def test_failures_are_records_and_a_failing_run_stops(tmp_path: Path, bundled_files: list[Path]) -> None:
     transcripts = _transcripts(bundled_files)
     config = _config(fail_rate=1.0, max_retries=0, min_judgments=10, max_failure_rate=0.5)
-    with pytest.raises(RunError, match="stopped: 10 of 10 judgments failed"):
+    with pytest.raises(RunError, match=r"stopped: 10 of 10 judgments failed.*finish it with: assay grade --resume"):
         grade(transcripts, RUBRIC, config, out_dir=tmp_path, rubric_source="interaction-v1")
     (run_dir,) = tmp_path.iterdir()
     lines = _lines(run_dir)
@@ -199,3 +199,29 @@ def test_verdicts_off_the_scale_are_out_of_range_never_clipped(bundled_files: li
         (judgment,) = _to_judgments(request, Completion(verdicts=(verdict,)))
         assert judgment.status == status
         assert (judgment.level is None) == (status != "ok")
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path: Path, bundled_files: list[Path]) -> None:
+    out = tmp_path / "runs"
+    command = [sys.executable, "-m", "assay", "grade", str(bundled_files[0]), "--judge", "fake/hash",
+               "--option", "latency=0.05", "--no-progress", "--out", str(out)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+        len(p.read_text().splitlines()) >= 5 for p in out.glob("*/judgments.jsonl")
+    ):
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    (run_dir,) = out.iterdir()
+    assert f"finish it with: assay grade --resume {run_dir.name}" in stderr
+    assert "Traceback" not in stderr
+    done = len(_lines(run_dir))
+    assert 5 <= done < 24
+    finished = subprocess.run(
+        [sys.executable, "-m", "assay", "grade", "--resume", run_dir.name, "--out", str(out), "--no-progress"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr
+    assert len(_lines(run_dir)) == 24
