@@ -7,8 +7,11 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from assay.calibrate import admit_command, calibrate_command
 from assay.grade import grade_command
+from assay.importing import import_command
 from assay.runs import runs_group
+from calibration import CalibrationError
 from judges import JudgeError, RunInterrupted
 from prompts import PromptError
 
@@ -29,7 +32,7 @@ class _Group(click.Group):
         except RunInterrupted as exc:
             click.secho(str(exc), fg="yellow", err=True)
             sys.exit(130)
-        except (JudgeError, PromptError) as exc:
+        except (JudgeError, PromptError, CalibrationError) as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(2)
 
@@ -44,8 +47,14 @@ def main() -> None:
       assay grade data/tau2-airline/*.json --judge local   grade with the embedded judge (no API key)
       assay runs list                                      the runs under ./runs
       assay runs show RUN_ID                               per-dimension levels, N/A and failures
+      assay calibrate RUN_ID --human CODES                 agreement with held-out human codes
+      assay admit RUN_ID --human CODES                     admit or refuse the judge per dimension
+      assay import tau2-judges FILE...                     judge outputs made elsewhere, as runs
     """
 
 
 main.add_command(grade_command)
 main.add_command(runs_group)
+main.add_command(import_command)
+main.add_command(calibrate_command)
+main.add_command(admit_command)

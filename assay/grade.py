@@ -71,6 +71,8 @@ def grade_command(
     if resume_id is not None:
         run_dir = find_run(out, resume_id)
         manifest = read_manifest(run_dir)
+        if manifest.imported_from is not None:
+            raise click.UsageError(f"run {manifest.run_id} was imported ({manifest.imported_from}); nothing to resume")
         sources = [Path(s) for s in manifest.transcripts.sources]
         if paths and sorted(p.resolve() for p in paths) != sorted(sources):
             raise click.UsageError(f"--resume {resume_id}: PATHS differ from the run's sources {sources}")

@@ -196,6 +196,9 @@ class RunManifest(_Frozen):
     resumed_at: tuple[datetime, ...] = ()
     """Each time the run was resumed (UTC)."""
 
+    imported_from: str | None = None
+    """For runs imported from judge outputs made elsewhere: the source file and its sha256."""
+
 
 def new_run_id() -> str:
     """A fresh ULID string."""

@@ -339,6 +339,8 @@ def resume(
         RunLogError: when the transcripts, rubric or judge no longer match what the run was started with.
     """
     manifest = read_manifest(run_dir)
+    if manifest.imported_from is not None:
+        raise RunLogError(f"{run_dir}: an imported run is complete as imported; there is nothing to resume")
     if transcript_set_digest(transcripts) != manifest.transcripts.digest:
         raise RunLogError(f"{run_dir}: the transcripts differ from those the run was started with; not resuming")
     if rubric.digest != manifest.judge.rubric_digest:

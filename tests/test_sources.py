@@ -85,9 +85,9 @@ def test_all_is_sorted_and_complete() -> None:
 
     assert sources.__all__ == sorted(sources.__all__, key=key)
     public = {name for name in vars(sources) if not name.startswith("_")}
-    modules = {"chat_jsonl", "tau_bench", "tau2_bench"}
+    modules = {"chat_jsonl", "fed", "tau_bench", "tau2_bench"}
     assert public - modules == set(sources.__all__)
-    assert FORMATS == ("chat-jsonl", "tau-bench", "tau2-bench")
+    assert FORMATS == ("chat-jsonl", "tau-bench", "tau2-bench", "fed")
 
 
 def test_role_aliases_is_one_read_only_table() -> None:
@@ -383,7 +383,11 @@ def test_detect_format_of_each_fixture(tmp_path: Path) -> None:
     ("name", "content", "reason"),
     [
         ("empty.json", "", "empty file; its format cannot be detected"),
-        ("other.json", '{"conversations": []}', "cannot detect the format (one of chat-jsonl, tau-bench, tau2-bench)"),
+        (
+            "other.json",
+            '{"conversations": []}',
+            "cannot detect the format (one of chat-jsonl, tau-bench, tau2-bench, fed)",
+        ),
         ("numbers.json", "[1, 2]", "cannot detect the format"),
         ("chats.json", '[{"id": "a", "messages": []}]', "a JSON array of chat records: write one record per line"),
     ],

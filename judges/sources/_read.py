@@ -10,12 +10,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from judges.errors import SourceError
-from judges.sources import chat_jsonl, tau2_bench, tau_bench
+from judges.sources import chat_jsonl, fed, tau2_bench, tau_bench
 from judges.sources._common import Item, ReadResult, SourceProblem
 from judges.sources._text import SourceText, skip_whitespace
 from judges.types import Transcript
 
-FORMATS: tuple[str, ...] = ("chat-jsonl", "tau-bench", "tau2-bench")
+FORMATS: tuple[str, ...] = ("chat-jsonl", "tau-bench", "tau2-bench", "fed")
 """The transcript formats :func:`read_transcripts` understands, by name."""
 
 _READERS: Mapping[str, Callable[[SourceText], Iterator[Item]]] = MappingProxyType(
@@ -23,6 +23,7 @@ _READERS: Mapping[str, Callable[[SourceText], Iterator[Item]]] = MappingProxyTyp
         chat_jsonl.FORMAT: chat_jsonl.read,
         tau_bench.FORMAT: tau_bench.read,
         tau2_bench.FORMAT: tau2_bench.read,
+        fed.FORMAT: fed.read,
     }
 )
 _JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -34,8 +35,8 @@ def detect_format(path: str | Path) -> str:
     """Name the format of a transcript file from its extension and a look at its content.
 
     ``.jsonl``/``.ndjson`` files are chat JSONL. Otherwise a JSON array whose first element has ``traj`` is
-    τ-bench, an object with a ``simulations`` array is τ²-bench, and a file whose first line is an object with
-    ``messages`` is chat JSONL.
+    τ-bench, one whose first element has ``context`` and ``annotations`` is FED, an object with a ``simulations``
+    array is τ²-bench, and a file whose first line is an object with ``messages`` is chat JSONL.
 
     Args:
         path: the file.
@@ -66,6 +67,8 @@ def _sniff(source: SourceText) -> str:
         first = _first_element(text, skip_whitespace(text, start + 1))
         if isinstance(first, dict) and "traj" in first:
             return tau_bench.FORMAT
+        if isinstance(first, dict) and "context" in first and "annotations" in first:
+            return fed.FORMAT
         if isinstance(first, dict) and "messages" in first:
             raise SourceError(source.path, None, "a JSON array of chat records: write one record per line (chat JSONL)")
     elif head == "{":
