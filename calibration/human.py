@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from calibration.errors import AlignmentError, CodesError
+from calibration.table import read_rows
 from judges import Run
 from prompts import Dimension, Rubric
 
@@ -237,67 +238,29 @@ def read_long_codes(path: Path, rubric: Rubric, *, coder_ids: CoderIds = "stable
     """Read a long table of codes: CSV, JSONL or Parquet.
 
     Columns: ``item`` (or ``item_id``), ``dimension``, ``coder``, ``value``; further columns are kept as per-item
-    metadata (first row per item).
-
-    Ids are read as text (``"00123"`` stays ``"00123"``). Line numbers in errors count the CSV header as line 1.
+    metadata (first row per item). Ids are read as text (``"00123"`` stays ``"00123"``); in errors the CSV header
+    is line 1.
 
     Raises:
         CodesError: naming the file and line for an unreadable file, a missing column or a bad value.
     """
-    source = str(path)
-    if not path.is_file():
-        raise CodesError(source, None, "file not found")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-            first_line = 2
-        elif suffix in {".jsonl", ".ndjson"}:
-            frame = _read_jsonl(path)
-            first_line = 1
-        elif suffix == ".parquet":
-            frame = pd.read_parquet(path)
-            first_line = 1
-        else:
-            raise CodesError(source, None, "unknown codes format; use .csv, .jsonl or .parquet")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        if isinstance(exc, CodesError):
-            raise
-        raise CodesError(source, None, f"unreadable: {exc}") from exc
-    frame = frame.rename(columns={c: _LONG_ALIASES.get(str(c).lower(), c) for c in frame.columns})
-    missing = [c for c in ("item_id", "dimension", "coder", "value") if c not in frame.columns]
-    if missing:
-        raise CodesError(source, None, f"missing column(s) {missing}; found {list(frame.columns)}")
-    records = (
-        CodeRecord(item_id=r.item_id, dimension=str(r.dimension), coder=r.coder, value=r.value, line=i + first_line)
-        for i, r in enumerate(frame[["item_id", "dimension", "coder", "value"]].itertuples(index=False))
-    )
-    extra = [c for c in frame.columns if c not in {"item_id", "dimension", "coder", "value"}]
-    items = (
-        [
-            {str(k): v for k, v in row.items()}
-            for row in frame[["item_id", *extra]].drop_duplicates("item_id").to_dict("records")
-        ]
-        if extra
-        else None
-    )
-    return build_codes(records, rubric, source=source, coder_ids=coder_ids, items=items)
-
-
-def _read_jsonl(path: Path) -> pd.DataFrame:
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CodesError(str(path), number, f"malformed JSON: {exc.msg}") from None
-            if not isinstance(row, dict):
-                raise CodesError(str(path), number, "each line must be a JSON object")
-            rows.append(row)
-    return pd.DataFrame(rows)
+    records: list[CodeRecord] = []
+    items: dict[str, dict[str, object]] = {}
+    for row in read_rows(path, required=("item_id", "dimension", "coder", "value"), aliases=_LONG_ALIASES):
+        fields = row.fields
+        records.append(
+            CodeRecord(
+                item_id=fields["item_id"],
+                dimension=str(fields["dimension"]),
+                coder=fields["coder"],
+                value=fields["value"],
+                line=row.line,
+            )
+        )
+        extra = {k: v for k, v in fields.items() if k not in _LONG_ALIASES.values()}
+        if extra:
+            items.setdefault(str(fields["item_id"]).strip(), {"item_id": str(fields["item_id"]).strip(), **extra})
+    return build_codes(records, rubric, source=str(path), coder_ids=coder_ids, items=list(items.values()) or None)
 
 
 @dataclass(frozen=True)

@@ -10,25 +10,18 @@ a ``parse_error`` one, never a guessed level.
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from calibration.errors import CodesError
 from calibration.imports import ImportedJudge, label_judgment, write_imported_run
+from calibration.table import read_rows
 from judges import Judgment, Run
 from prompts import Rubric
 
 _ALIASES = {"item": "item_id", "item_id": "item_id", "dimension": "dimension", "judge": "judge", "label": "label",
             "rationale": "rationale"}  # fmt: skip
 _REQUIRED = ("item_id", "dimension", "judge", "label")
-
-
-class _Row(NamedTuple):
-    line: int | None
-    fields: dict[str, object]
 
 
 def import_long_judgments(
@@ -63,7 +56,7 @@ def import_long_judgments(
     items: dict[str, None] = {}
     per_judge: dict[str, list[Judgment]] = {}
     first_line: dict[tuple[str, str, str], int | None] = {}
-    for row in _rows(path):
+    for row in read_rows(path, required=_REQUIRED, aliases=_ALIASES):
         item = _text(row.fields["item_id"], "item id", source, row.line)
         judge = _text(row.fields["judge"], "judge", source, row.line)
         dimension_id = _text(row.fields["dimension"], "dimension", source, row.line)
@@ -98,92 +91,6 @@ def import_long_judgments(
         )
         for judge, judgments in per_judge.items()
     ]
-
-
-def _rows(path: Path) -> Iterator[_Row]:
-    source = str(path)
-    if not path.is_file():
-        raise CodesError(source, None, "file not found")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _csv_rows(path)
-    if suffix in {".jsonl", ".ndjson"}:
-        return _jsonl_rows(path)
-    if suffix == ".parquet":
-        return _parquet_rows(path)
-    raise CodesError(source, None, "unknown judgments format; use .csv, .jsonl or .parquet")
-
-
-def _columns(names: list[str], source: str, line: int | None) -> list[str | None]:
-    """Canonical column names (``None`` for ignored ones), checked for the required ones."""
-    canonical = [_ALIASES.get(str(name).strip().lower()) for name in names]
-    present = [c for c in canonical if c is not None]
-    repeated = sorted({c for c in present if present.count(c) > 1})
-    if repeated:
-        raise CodesError(source, line, f"column(s) {repeated} given twice (item and item_id are the same column)")
-    missing = [c for c in _REQUIRED if c not in present]
-    if missing:
-        raise CodesError(source, line, f"missing column(s) {missing}; found {names}")
-    return canonical
-
-
-def _csv_rows(path: Path) -> Iterator[_Row]:
-    source = str(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise CodesError(source, 1, "empty file: expected a header line")
-            columns = _columns(header, source, 1)
-            end = reader.line_num
-            for values in reader:
-                line, end = end + 1, reader.line_num  # a quoted field may span lines; cite where the row starts
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(columns):
-                    raise CodesError(source, line, f"{len(values)} fields, the header has {len(columns)}")
-                yield _Row(line, {c: v for c, v in zip(columns, values, strict=True) if c is not None})
-    except UnicodeDecodeError as exc:
-        raise CodesError(source, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except csv.Error as exc:
-        raise CodesError(source, None, f"malformed CSV: {exc}") from None
-
-
-def _jsonl_rows(path: Path) -> Iterator[_Row]:
-    source = str(path)
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, text in enumerate(handle, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    record = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise CodesError(source, number, f"malformed JSON: {exc.msg}") from None
-                if not isinstance(record, dict):
-                    raise CodesError(source, number, "each line must be a JSON object")
-                names = [str(k) for k in record]
-                columns = _columns(names, source, number)
-                yield _Row(number, {c: v for c, v in zip(columns, record.values(), strict=True) if c is not None})
-    except UnicodeDecodeError as exc:
-        raise CodesError(source, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-
-
-def _parquet_rows(path: Path) -> Iterator[_Row]:
-    import pandas as pd  # Parquet only; pyarrow does the reading
-
-    source = str(path)
-    try:
-        frame = pd.read_parquet(path)
-    except (OSError, ValueError) as exc:
-        raise CodesError(source, None, f"unreadable Parquet: {exc}") from exc
-    names = [str(c) for c in frame.columns]
-    columns = _columns(names, source, None)
-    # object dtype turns NumPy scalars into Python ones; missing values become None
-    frame = frame.astype(object).where(frame.notna(), None)
-    for number, values in enumerate(frame.itertuples(index=False, name=None), start=1):
-        yield _Row(number, {c: v for c, v in zip(columns, values, strict=True) if c is not None})
 
 
 def _text(raw: object, what: str, source: str, line: int | None) -> str:
