@@ -40,7 +40,7 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(_version(), prog_name="assay")
 def main() -> None:
-    r"""Grade AI chat and agent transcripts with LLM judges against a versioned rubric.
+    """Grade AI chat and agent transcripts with LLM judges against a versioned rubric.
 
     \b
     Start here:

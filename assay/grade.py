@@ -7,7 +7,19 @@ from pathlib import Path
 import click
 
 from assay.tables import summary_table
-from judges import JudgeConfig, find_run, grade, read_manifest, read_transcripts, resume, summarise
+from judges import (
+    FORMATS,
+    JudgeConfig,
+    SourceProblem,
+    backend_names,
+    find_run,
+    grade,
+    new_run_id,
+    read_manifest,
+    read_transcripts,
+    resume,
+    summarise,
+)
 from prompts import load_rubric
 
 
@@ -28,7 +40,8 @@ def _options(pairs: tuple[str, ...]) -> dict[str, str | int | float | bool]:
 @click.option("--model-path", type=click.Path(dir_okay=False, path_type=Path), help="A GGUF file for --judge local.")
 @click.option("--template", default="level-v1", show_default=True, help="Prompt template name or YAML path.")
 @click.option("--dimensions", help="Comma-separated dimension ids (default: all).")
-@click.option("--format", "fmt", default="auto", show_default=True, help="chat-jsonl, tau-bench, tau2-bench or auto.")
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+              help="Transcript format (default: detected per file).")  # fmt: skip
 @click.option("--limit", type=click.IntRange(min=1), help="Grade only the first N transcripts (input order).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("runs"), show_default=True,
               help="Where the run directory is written (and looked up for --resume).")  # fmt: skip
@@ -73,25 +86,22 @@ def grade_command(
         manifest = read_manifest(run_dir)
         if manifest.imported_from is not None:
             raise click.UsageError(f"run {manifest.run_id} was imported ({manifest.imported_from}); nothing to resume")
+        if manifest.completed_at is not None:
+            raise click.UsageError(f"run {manifest.run_id} is already complete; nothing to resume")
         sources = [Path(s) for s in manifest.transcripts.sources]
         if paths and sorted(p.resolve() for p in paths) != sorted(sources):
-            raise click.UsageError(f"--resume {resume_id}: PATHS differ from the run's sources {sources}")
+            raise click.UsageError(
+                f"--resume {resume_id}: PATHS differ from the run's sources ({', '.join(map(str, sources))})"
+            )
         result = read_transcripts(sources, format=fmt)
-        for problem in result.problems:
-            click.secho(f"skipped {problem}", fg="yellow", err=True)
+        _report_problems(result.problems)
         transcripts = list(result.transcripts)[: manifest.transcripts.limit]
         rubric_obj = load_rubric(manifest.rubric_source)
+        click.echo(f"run {manifest.run_id}: resuming in {run_dir}", err=True)
         run = resume(run_dir, transcripts, rubric_obj, progress=progress)
     else:
         if not paths:
             raise click.UsageError("give at least one transcript file (or --resume RUN_ID)")
-        rubric_obj = load_rubric(rubric)
-        result = read_transcripts(list(paths), format=fmt)
-        for problem in result.problems:
-            click.secho(f"skipped {problem}", fg="yellow", err=True)
-        transcripts = list(result.transcripts)[:limit]
-        if not transcripts:
-            raise click.ClickException("no readable transcripts in the given files")
         config = JudgeConfig(
             judge=judge,
             model_path=str(model_path) if model_path else None,
@@ -104,8 +114,21 @@ def grade_command(
             max_failure_rate=max_failure_rate,
             progress=progress,
         )
-        click.echo(f"grading {len(transcripts)} transcripts x {len(rubric_obj.select(_split(dimensions)))} "
-                   f"dimensions with {judge} into {out}/", err=True)  # fmt: skip
+        if config.backend not in backend_names():
+            raise click.UsageError(f"unknown judge backend {config.backend!r}; available: {', '.join(backend_names())}")
+        rubric_obj = load_rubric(rubric)
+        selected = rubric_obj.select(_split(dimensions))
+        result = read_transcripts(list(paths), format=fmt)
+        _report_problems(result.problems)
+        transcripts = list(result.transcripts)[:limit]
+        if not transcripts:
+            raise click.UsageError("no readable transcripts in the given files")
+        run_id = new_run_id()
+        click.echo(
+            f"run {run_id}: grading {_count(len(transcripts), 'transcript')} x {_count(len(selected), 'dimension')} "
+            f"with {judge} into {out / run_id}",
+            err=True,
+        )
         run = grade(
             transcripts,
             rubric_obj,
@@ -116,8 +139,21 @@ def grade_command(
             sources=[str(p) for p in paths],
             limit=limit,
             input_problems=[str(p) for p in result.problems],
+            run_id=run_id,
         )
     click.echo(summary_table(summarise(run, rubric_obj)))
+    if result.problems:
+        click.secho(f"{_count(len(result.problems), 'input record')} could not be read and were left out "
+                    "(listed above and in the manifest)", fg="yellow", err=True)  # fmt: skip
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _report_problems(problems: tuple[SourceProblem, ...]) -> None:
+    for problem in problems:
+        click.secho(f"skipped {problem}", fg="yellow", err=True)
 
 
 def _split(value: str | None) -> list[str] | None:

@@ -21,7 +21,7 @@ from calibration import import_outputs
 def import_command(
     format: str, paths: tuple[Path, ...], rubric: str | None, mapping_file: Path | None, out: Path
 ) -> None:
-    r"""Import judge labels in FORMAT from PATHS as runs (one run per judge configuration).
+    """Import judge labels in FORMAT from PATHS as runs (one run per judge configuration).
 
     \b
     abc-eval        ABC-Eval behavior-classification-results.json (GPT-3.5 labels)

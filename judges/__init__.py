@@ -23,6 +23,7 @@ from judges.runlog import (
     find_run,
     list_runs,
     load_run,
+    new_run_id,
     read_manifest,
 )
 from judges.runner import AsyncioExecutor, Executor, grade, resume
@@ -90,6 +91,7 @@ __all__ = [
     "grade",
     "list_runs",
     "load_run",
+    "new_run_id",
     "read_manifest",
     "read_transcripts",
     "resume",

@@ -267,6 +267,7 @@ def grade(
     limit: int | None = None,
     input_problems: Sequence[str] = (),
     executor: Executor | None = None,
+    run_id: str | None = None,
 ) -> Run:
     """Grade every transcript on every (selected) dimension into a new run directory under ``out_dir``.
 
@@ -281,6 +282,7 @@ def grade(
         limit: ``--limit`` as given, recorded in the manifest.
         input_problems: records that could not be read, recorded in the manifest.
         executor: scheduling (default: asyncio with ``config.concurrency`` in flight).
+        run_id: the new run's id (default: a fresh ULID), for callers that announce it before grading starts.
 
     Returns:
         The finished run as read back from disk.
@@ -294,7 +296,7 @@ def grade(
     template = load_template(config.template)
     backend = create_backend(config)
     fingerprint = build_fingerprint(backend, config, template, rubric)
-    run_id = new_run_id()
+    run_id = run_id or new_run_id()
     manifest = RunManifest(
         run_id=run_id,
         created_at=utc_now(),
@@ -341,6 +343,9 @@ def resume(
     manifest = read_manifest(run_dir)
     if manifest.imported_from is not None:
         raise RunLogError(f"{run_dir}: an imported run is complete as imported; there is nothing to resume")
+    if manifest.completed_at is not None:
+        raise RunLogError(f"run {manifest.run_id} is already complete ({manifest.completed_at:%Y-%m-%d %H:%M:%SZ}); "
+                          "there is nothing to resume")  # fmt: skip
     if transcript_set_digest(transcripts) != manifest.transcripts.digest:
         raise RunLogError(f"{run_dir}: the transcripts differ from those the run was started with; not resuming")
     if rubric.digest != manifest.judge.rubric_digest:

@@ -43,10 +43,12 @@ def test_grade_then_list_and_show(tmp_path: Path, bundled_files: list[Path]) -> 
         "grade", *map(str, bundled_files), str(bad), "--judge", "fake/hash", "--no-progress", "--out", str(out)
     )
     assert code == 0, stderr
+    (run_dir,) = out.iterdir()
+    assert f"run {run_dir.name}: grading 7 transcripts x 8 dimensions with fake/hash" in stderr
+    assert "2 input records could not be read" in stderr
     assert f"{bad}:2:" in stderr and f"{bad}:3:" in stderr and "wizard" in stderr
     assert "transcripts 7  complete" in stdout
     assert "intent_clarification" in stdout and "judgments: ok 56; duplicates 0" in stdout
-    (run_dir,) = out.iterdir()
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert len(manifest["transcripts"]["input_problems"]) == 2
     ids = {json.loads(line)["transcript_id"] for line in (run_dir / "judgments.jsonl").read_text().splitlines()}
@@ -62,11 +64,17 @@ def test_errors_are_one_line_messages_with_exit_2(tmp_path: Path, bundled_files:
     code, _, stderr = _invoke("grade", str(bundled_files[0]), "--rubric", "nope-v1", "--out", str(tmp_path))
     assert code == 2 and "error: unknown rubric 'nope-v1'" in stderr
     code, _, stderr = _invoke("grade", str(bundled_files[0]), "--judge", "gpt/4", "--out", str(tmp_path))
-    assert code == 2 and "unknown judge backend 'gpt'" in stderr
+    assert code == 2 and "unknown judge backend 'gpt'; available: fake, local" in stderr and "grading" not in stderr
     code, _, stderr = _invoke("runs", "show", "01NOSUCHRUN", "--runs", str(tmp_path))
     assert code == 2 and "no run '01NOSUCHRUN'" in stderr
     code, _, stderr = _invoke("grade", "--out", str(tmp_path))
     assert code == 2 and "give at least one transcript file" in stderr
+    code, _, stderr = _invoke("grade", str(bundled_files[0]), "--format", "bogus", "--out", str(tmp_path))
+    assert code == 2 and "'bogus' is not one of" in stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    code, _, stderr = _invoke("grade", str(empty), "--judge", "fake", "--out", str(tmp_path))
+    assert code == 2 and "no readable transcripts" in stderr and "empty.jsonl" in stderr
 
 
 def test_console_script_runs_as_a_module() -> None:
@@ -87,7 +95,13 @@ def test_resume_works_when_the_run_was_started_with_relative_paths(
     path = run_dir / "judgments.jsonl"
     lines = path.read_text().splitlines(keepends=True)
     path.write_text("".join(lines[:7]))
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    manifest["completed_at"] = None  # as a run stopped before it finished
+    (run_dir / "manifest.json").write_text(json.dumps(manifest))
     monkeypatch.chdir(tmp_path)
     code, stdout, stderr = _invoke("grade", "--resume", run_dir.name, "--out", str(out), "--no-progress")
     assert code == 0, stderr
     assert "judgments: ok 24; duplicates 0" in stdout
+    assert f"run {run_dir.name}: resuming" in stderr
+    code, _, stderr = _invoke("grade", "--resume", run_dir.name, "--out", str(out))
+    assert code == 2 and "is already complete; nothing to resume" in stderr

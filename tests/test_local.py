@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -97,3 +101,20 @@ def test_bundled_model_is_found_without_importing_the_plugin() -> None:
         bundled_model_path("gpt-5")
     with pytest.raises(BackendError, match="model file not found"):
         LocalBackend(JudgeConfig(judge="local", model_path="/nonexistent/model.gguf"))
+
+
+def test_ctrl_c_during_local_evaluation_exits_cleanly(tmp_path: Path) -> None:
+    """The worker thread may be inside llama.cpp when Ctrl-C arrives: the model must not be freed under it."""
+    files = sorted((Path(__file__).resolve().parents[1] / "data" / "tau2-airline").glob("*.subset.json"))
+    out = tmp_path / "runs"
+    command = [sys.executable, "-m", "assay", "grade", str(files[0]), "--judge", "local", "--no-progress",
+               "--out", str(out)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not any(p.read_text() for p in out.glob("*/judgments.jsonl")):
+        time.sleep(0.1)
+    time.sleep(0.5)  # now the next dimension is being evaluated in the worker thread
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, (process.returncode, stderr[-2000:])
+    assert "finish it with: assay grade --resume" in stderr

@@ -42,6 +42,13 @@ def _config(**options: object) -> JudgeConfig:
     return JudgeConfig(judge="fake/hash", options=extra, progress=False, **options)  # type: ignore[arg-type]
 
 
+def _interrupted(run_dir: Path) -> None:
+    """Make a finished run look like one that was stopped before it finished."""
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    manifest["completed_at"] = None
+    (run_dir / "manifest.json").write_text(json.dumps(manifest))
+
+
 def _lines(run_dir: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in (run_dir / "judgments.jsonl").read_text().splitlines()]
 
@@ -124,6 +131,7 @@ def test_torn_last_line_is_dropped_and_redone(tmp_path: Path, bundled_files: lis
     path = run.path / "judgments.jsonl"
     lines = path.read_text().splitlines(keepends=True)
     path.write_text("".join(lines[:5]) + lines[5][:30])  # a kill in the middle of a write
+    _interrupted(run.path)
     resumed = resume(run.path, transcripts, RUBRIC, progress=False)
     assert len(resumed.judgments) == 16 and resumed.duplicates == 0
     assert all(line.endswith("\n") for line in path.read_text().splitlines(keepends=True))
@@ -142,10 +150,13 @@ def test_corrupt_line_in_the_middle_is_an_error_naming_file_and_line(tmp_path: P
 def test_resume_refuses_other_transcripts_or_judge(tmp_path: Path, bundled_files: list[Path]) -> None:
     transcripts = _transcripts(bundled_files)
     run = grade(transcripts[:2], RUBRIC, _config(), out_dir=tmp_path, rubric_source="interaction-v1")
+    with pytest.raises(RunLogError, match="already complete"):
+        resume(run.path, transcripts[:2], RUBRIC)
+    _interrupted(run.path)
     with pytest.raises(RunLogError, match="transcripts differ"):
         resume(run.path, transcripts[:3], RUBRIC)
     manifest = json.loads((run.path / "manifest.json").read_text())
-    manifest["config"]["options"] = {"na_rate": 0.5}
+    manifest["config"]["options"] = {"na_rate": 0.5}  # another judge than the one that started the run
     (run.path / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(RunLogError, match="the judge differs"):
         resume(run.path, transcripts[:2], RUBRIC)

@@ -144,8 +144,16 @@ class LocalBackend:
         return await asyncio.to_thread(self._complete_sync, request)
 
     async def aclose(self) -> None:
-        """Free the model."""
-        self._llm.close()
+        """Free the model once no evaluation is running.
+
+        A cancelled request (Ctrl-C, a timeout) leaves its worker thread evaluating: closing the model under it
+        crashes llama.cpp, so wait for the thread to let go first.
+        """
+        await asyncio.to_thread(self._close_when_idle)
+
+    def _close_when_idle(self) -> None:
+        with self._lock:
+            self._llm.close()
 
     def _prompt_tokens(self, request: JudgeRequest) -> list[int]:
         messages: list[Any] = [m.model_dump() for m in request.messages]
