@@ -8,7 +8,7 @@ WHEELS := $(wildcard ../shared/wheels)
 FIND_LINKS := $(if $(WHEELS),--find-links $(WHEELS),)
 DEMO_DATA := data/tau2-airline/gpt-4.1_airline.subset.json data/tau2-airline/ft-gpt-4.1-sft_airline.subset.json
 
-.PHONY: demo test lint install clean-venv
+.PHONY: demo test lint browser install clean-venv
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,21 @@ install: $(BIN)/.installed
 
 demo: $(BIN)/.installed
 	$(BIN)/assay grade $(DEMO_DATA) --judge local --out runs
+	$(BIN)/assay profile latest --provisional --runs runs
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# The HTML report's screenshot test needs a headless Chromium; installed here where apt-get can (as root),
+# otherwise that one test skips and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is not installed: the HTML screenshot test will skip"; fi; }
+
+test: lint browser
 	$(BIN)/pytest
 
 clean-venv:

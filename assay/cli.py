@@ -10,6 +10,7 @@ import click
 from assay.calibrate import admit_command, calibrate_command
 from assay.grade import grade_command
 from assay.importing import import_command
+from assay.profile import profile_command
 from assay.runs import runs_group
 from calibration import CalibrationError
 from judges import JudgeError, RunInterrupted
@@ -50,6 +51,7 @@ def main() -> None:
       assay calibrate RUN_ID --human CODES                 agreement with held-out human codes
       assay admit RUN_ID --human CODES                     admit or refuse the judge per dimension
       assay import tau2-judges FILE...                     judge outputs made elsewhere, as runs
+      assay profile RUN_ID... [--provisional]              alignment profiles from admitted judges
     """
 
 
@@ -58,3 +60,4 @@ main.add_command(runs_group)
 main.add_command(import_command)
 main.add_command(calibrate_command)
 main.add_command(admit_command)
+main.add_command(profile_command)

@@ -16,8 +16,18 @@ from pydantic import BaseModel, ConfigDict
 
 from calibration.errors import CodesError
 from calibration.human import canonical_value
-from judges import BackendInfo, JudgeConfig, JudgeFingerprint, Judgment, Run, RunManifest, TranscriptSet, load_run
-from judges.runlog import JudgmentWriter, capture_environment, new_run_id, utc_now, write_manifest
+from judges import (
+    BackendInfo,
+    JudgeConfig,
+    JudgeFingerprint,
+    Judgment,
+    Run,
+    RunManifest,
+    TranscriptMetadata,
+    TranscriptSet,
+    load_run,
+)
+from judges.runlog import JudgmentWriter, capture_environment, new_run_id, utc_now, write_items, write_manifest
 from prompts import Dimension, Rubric
 
 
@@ -88,6 +98,7 @@ def write_imported_run(
     items: Sequence[str],
     out_dir: Path,
     mapping: Mapping[str, int | None] | None = None,
+    metadata: Mapping[str, TranscriptMetadata] | None = None,
 ) -> Run:
     """Write imported judgments as a complete run under ``out_dir`` and read it back.
 
@@ -100,6 +111,7 @@ def write_imported_run(
         items: every item id of the imported set, in order.
         out_dir: where the run directory is created.
         mapping: the explicit label mapping used (recorded in the manifest).
+        metadata: per-item metadata (system, model, evidence level), written to ``items.jsonl`` for profiles.
 
     Raises:
         CodesError: when a judgment names an unknown item or dimension, or repeats one.
@@ -160,6 +172,8 @@ def write_imported_run(
     run_dir = out_dir / run_id
     run_dir.mkdir(parents=True)
     write_manifest(run_dir, manifest)
+    if metadata:
+        write_items(run_dir, ((i, metadata[i]) for i in items if i in metadata))
     writer = JudgmentWriter(run_dir)
     try:
         for judgment in listed:

@@ -24,6 +24,7 @@ from judges.runlog import (
     list_runs,
     load_run,
     new_run_id,
+    read_items,
     read_manifest,
 )
 from judges.runner import AsyncioExecutor, Executor, grade, resume
@@ -92,6 +93,7 @@ __all__ = [
     "list_runs",
     "load_run",
     "new_run_id",
+    "read_items",
     "read_manifest",
     "read_transcripts",
     "resume",

@@ -25,13 +25,15 @@ from ulid import ULID
 from judges.backend import BackendInfo
 from judges.config import JudgeConfig
 from judges.errors import RunLogError
-from judges.types import TRANSCRIPT_FORMAT, Judgment, Transcript
+from judges.types import TRANSCRIPT_FORMAT, Judgment, Transcript, TranscriptMetadata
 
 SCHEMA_VERSION = 1
 """Version of the run directory format; bump when a field changes meaning or order."""
 
 MANIFEST = "manifest.json"
 JUDGMENTS = "judgments.jsonl"
+ITEMS = "items.jsonl"
+"""One line per graded item: its id and metadata (model, scaffold, domain, ...), the axes profiles group by."""
 
 _PACKAGES = ("assay", "pydantic", "llama-cpp-python", "instructor", "openai", "anthropic", "krippendorff")
 
@@ -318,7 +320,7 @@ def load_run(run_dir: Path) -> Run:
 
 
 def find_run(runs_dir: Path, run_id: str) -> Path:
-    """Resolve a run id (or a unique prefix of one, or a path) to its directory.
+    """Resolve a run id (a unique prefix of one, a path, or ``latest``: the newest run) to its directory.
 
     Raises:
         RunLogError: when no run or several runs match.
@@ -326,6 +328,11 @@ def find_run(runs_dir: Path, run_id: str) -> Path:
     direct = Path(run_id)
     if (direct / MANIFEST).is_file():
         return direct
+    if run_id == "latest":
+        newest = list_runs(runs_dir)
+        if not newest:
+            raise RunLogError(f"no runs under {runs_dir}")
+        return runs_dir / newest[-1].run_id
     if not runs_dir.is_dir():
         raise RunLogError(f"{runs_dir}: no runs directory (use --runs DIR)")
     matches = sorted(p for p in runs_dir.iterdir() if p.name.startswith(run_id) and (p / MANIFEST).is_file())
@@ -348,6 +355,41 @@ def list_runs(runs_dir: Path) -> list[RunManifest]:
             except RunLogError:
                 continue
     return manifests
+
+
+class ItemRecord(_Frozen):
+    """One line of ``items.jsonl``."""
+
+    id: str
+    """The transcript (item) id, as judgments name it."""
+
+    metadata: TranscriptMetadata
+    """Its metadata."""
+
+
+def write_items(run_dir: Path, items: Iterable[tuple[str, TranscriptMetadata]]) -> None:
+    """Write ``items.jsonl`` (atomically)."""
+    lines = (ItemRecord(id=item_id, metadata=meta).model_dump_json() + "\n" for item_id, meta in items)
+    _write_atomic(run_dir / ITEMS, "".join(lines))
+
+
+def read_items(run_dir: Path) -> dict[str, TranscriptMetadata]:
+    """Item id -> metadata (empty for runs that carry none).
+
+    Raises:
+        RunLogError: naming the file and line of a corrupt record.
+    """
+    path = run_dir / ITEMS
+    if not path.is_file():
+        return {}
+    out = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            record = ItemRecord.model_validate_json(line)
+        except ValidationError as exc:
+            raise RunLogError(f"{path}:{number}: corrupt item record: {exc.errors()[0]['msg']}") from exc
+        out[record.id] = record.metadata
+    return out
 
 
 class JudgmentWriter:

@@ -33,6 +33,7 @@ from judges.runlog import (
     read_manifest,
     transcript_set_digest,
     utc_now,
+    write_items,
     write_manifest,
 )
 from judges.types import Judgment, Transcript, UnscoredStatus, Usage
@@ -317,6 +318,7 @@ def grade(
     run_dir = out_dir / run_id
     run_dir.mkdir(parents=True)
     write_manifest(run_dir, manifest)
+    write_items(run_dir, ((t.id, t.metadata) for t in transcripts))
     return _run(run_dir, manifest, transcripts, rubric, template, backend, executor)
 
 

@@ -28,7 +28,7 @@ from typing import Literal
 from calibration.errors import CodesError
 from calibration.human import CodeRecord, HumanCodes, build_codes
 from calibration.imports import ImportedJudge, label_judgment, write_imported_run
-from judges import Judgment, Run
+from judges import Judgment, Run, TranscriptMetadata
 from prompts import Rubric, load_rubric
 
 RUBRIC = "abc-eval-v1"
@@ -94,8 +94,14 @@ def import_abc_eval(path: Path, *, out_dir: Path, judge: Literal["gpt", "special
     source = str(path)
     judgments: list[Judgment] = []
     items: list[str] = []
-    for item, _dialogue, _turn, behaviours in _turns(path):
+    metadata: dict[str, TranscriptMetadata] = {}
+    for item, dialogue, turn, behaviours in _turns(path):
         items.append(item)
+        # crowdworkers chatting live with each bot: interaction-level evidence, coded per bot turn
+        metadata[item] = TranscriptMetadata(
+            source=source, format="abc-eval", evidence_level="interaction", model=_system(dialogue),
+            scaffold="abc-eval-chat", domain="open-domain chat", extra={"dialogue": dialogue, "turn": turn},
+        )  # fmt: skip
         for name, labels in behaviours.items():
             if judge not in labels:
                 continue
@@ -109,6 +115,7 @@ def import_abc_eval(path: Path, *, out_dir: Path, judge: Literal["gpt", "special
         sources=[path],
         items=items,
         out_dir=out_dir,
+        metadata=metadata,
     )
 
 
