@@ -54,7 +54,7 @@ def profile_command(run_ids: tuple[str, ...], by: str, provisional: bool, templa
     click.echo(table(headers, rows))
     if provisional:
         click.secho("* provisional: the judge is not admitted for this dimension; not a measurement", fg="yellow")
-    gaps = sorted({c.dimension for c in report.cells if c.status == "gap"})
+    gaps = [d for d in report.dimensions if any(c.dimension == d and c.status == "gap" for c in report.cells)]
     if gaps:
         click.echo(f"GAP (no admitted judge): {', '.join(gaps)}")
     click.echo(f"report: {target / 'profile.md'} and profile.html, profile.json, profile_*.csv/.parquet")

@@ -99,3 +99,27 @@ def test_cli_import_calibrate_admit(shared_data: Path, tmp_path: Path) -> None:
     entries = [json.loads(line) for line in (tmp_path / "admissions.jsonl").read_text().splitlines()]
     assert [e["dimension"] for e in entries] == ["verdict"] and entries[0]["admitted"] is False
     assert entries[0]["split"] == {"seed": 0, "test_fraction": 0.5}
+
+
+def test_abc_eval_profile_shows_admitted_behaviours_and_named_gaps(shared_data: Path, tmp_path: Path) -> None:
+    from calibration import registry_for
+    from profiles import build_profile
+
+    path = shared_data / "abc_eval" / "behavior-classification-results.json"
+    (run,) = import_outputs("abc-eval", [path], out_dir=tmp_path)
+    report = agreement_report(run, read_codes(path), split=SplitSpec(), part="test", n_resamples=1000)
+    lenient = AdmissionPolicy(threshold=0.3, ceiling_fraction=0.5)
+    decisions = decide(report, lenient)
+    registry_for(tmp_path).record(decisions)
+    admitted = sorted(d.dimension for d in decisions if d.admitted)
+    assert admitted == ["incorrect_fact"]
+    profile = build_profile([run], registry_for(tmp_path), by=("model",), n_resamples=500)
+    assert [s.key for s in profile.systems] == ["bart_fid_rag_bcb", "blender2_3B", "emora", "rerank_blender"]
+    for system in profile.systems:
+        fact = profile.cell(system.key, "incorrect_fact")
+        assert fact.status == "measured" and fact.n_scored == system.n_transcripts > 400
+        assert fact.ci_low is not None and fact.ci_high is not None and fact.ci_low < fact.ci_high
+        assert profile.cell(system.key, "empathetic").status == "gap"
+    # the retrieval-augmented bots state incorrect facts more often than the others, clearly
+    clear = {(c.a, c.b) for c in profile.comparisons if c.clear}
+    assert ("bart_fid_rag_bcb", "blender2_3B") in clear and ("emora", "rerank_blender") in clear

@@ -105,3 +105,30 @@ def test_resume_works_when_the_run_was_started_with_relative_paths(
     assert f"run {run_dir.name}: resuming" in stderr
     code, _, stderr = _invoke("grade", "--resume", run_dir.name, "--out", str(out))
     assert code == 2 and "is already complete; nothing to resume" in stderr
+
+
+def test_profile_command_writes_every_view(tmp_path: Path, bundled_files: list[Path]) -> None:
+    out = tmp_path / "runs"
+    code, _, stderr = _invoke(
+        "grade", *map(str, bundled_files), "--judge", "fake/hash", "--no-progress", "--out", str(out)
+    )
+    assert code == 0, stderr
+    code, stdout, stderr = _invoke("profile", "latest", "--runs", str(out), "--resamples", "200")
+    assert code == 0, stderr
+    assert "GAP (no admitted judge): intent_clarification" in stdout and "*" not in stdout.splitlines()[2]
+    code, stdout, stderr = _invoke(
+        "profile", "latest", "--provisional", "--runs", str(out), "--out", str(tmp_path / "p")
+    )
+    assert code == 0, stderr
+    assert "gpt-4.1 / tau2-bench/llm_agent" in stdout and "* provisional" in stdout
+    names = sorted(p.name for p in (tmp_path / "p").iterdir())
+    assert names == [
+        "profile.html",
+        "profile.json",
+        "profile.md",
+        "profile_cells.csv",
+        "profile_cells.parquet",
+        "profile_comparisons.csv",
+        "profile_comparisons.parquet",
+    ]
+    assert "**Provisional.**" in (tmp_path / "p" / "profile.md").read_text()
