@@ -78,7 +78,7 @@ def render_html(report: ProfileReport, *, markdown: str | None = None) -> str:
 
     Args:
         report: The profiles to show; nothing is recomputed from it.
-        markdown: The report's Markdown text, shown under the header when given.
+        markdown: The report's Markdown text, shown after the figures and tables when given.
 
     Returns:
         The page, with every figure as inline SVG and every report string HTML-escaped.
@@ -87,8 +87,6 @@ def render_html(report: ProfileReport, *, markdown: str | None = None) -> str:
     systems = [s.key for s in report.systems]
     gap_dims = [d for d in report.dimensions if all(_is_gap(cells.get((s, d))) for s in systems)]
     parts = [_header(report, gap_dims)]
-    if markdown is not None:
-        parts.append(f'<details class="md" open><summary>Report text</summary>{_markdown(markdown)}</details>')
     figures_ready = bool(systems and report.dimensions)
     legend = (
         f"Colour: mean level scaled to the dimension's range. Cells: mean, 95% CI, items scored. "
@@ -105,6 +103,8 @@ def render_html(report: ProfileReport, *, markdown: str | None = None) -> str:
     figure = _differences(report, systems, cells) if report.comparisons else ""
     parts.append(_section("differences", "Differences between systems", legend, figure))
     parts.append(_tables(report, cells))
+    if markdown is not None:  # the full written report, after the figures it explains
+        parts.append(f'<details class="md" open><summary>Report text</summary>{_markdown(markdown)}</details>')
     title = _esc(f"Alignment profiles: {report.rubric}")
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'

@@ -69,9 +69,12 @@ def _sections(report: ProfileReport) -> dict[str, str]:
     judge_rows = [[j.dimension, j.judge, j.run_id, "yes" if j.admitted else "no", j.evidence] for j in report.judges]
     gaps = sorted({(c.dimension, c.gap_reason or "") for c in report.cells if c.status == "gap"})
     provisional = sorted({c.dimension for c in report.cells if c.status == "provisional"})
-    gap_lines = [f"- `{d}`: {reason}" for d, reason in gaps] or ["- none: every dimension has an admitted judge"]
+    gap_lines = [f"- `{d}`: {reason}" for d, reason in gaps]
     if provisional:
-        gap_lines.append(f"- shown **provisionally** (judge not admitted; marked `*`): {', '.join(provisional)}")
+        gap_lines.append(
+            f"- no admitted judge, shown **provisionally** (marked `*`, not measurements): {', '.join(provisional)}"
+        )
+    gap_lines = gap_lines or ["- none: every dimension has an admitted judge"]
     table_rows = [[s, *(_cell_text(report.cell(s, d)) for d in report.dimensions)] for s in systems]
     dist_lines = []
     for dimension in report.dimensions:
