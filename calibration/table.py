@@ -25,6 +25,20 @@ class Row(NamedTuple):
     """Values by canonical column name; columns without an alias keep their own name."""
 
 
+def read_json(path: Path) -> object:
+    """The parsed JSON of a whole file.
+
+    Raises:
+        CodesError: naming the file when it is missing, not UTF-8 or not JSON.
+    """
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CodesError(str(path), None, "file not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CodesError(str(path), None, f"unreadable: {exc}") from exc
+
+
 def read_rows(path: Path, *, required: Sequence[str], aliases: Mapping[str, str]) -> Iterator[Row]:
     """Rows of a ``.csv``, ``.jsonl``/``.ndjson`` or ``.parquet`` table.
 

@@ -19,12 +19,12 @@ an ``out_of_range`` one: never a guessed level.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from calibration.errors import CodesError
 from calibration.human import CodeRecord, HumanCodes, build_codes
 from calibration.imports import ImportedJudge, label_judgment, write_imported_run
+from calibration.table import read_json
 from judges import Judgment, Run
 from prompts import load_rubric
 
@@ -59,7 +59,7 @@ def read_llmbar_gold(root: Path) -> HumanCodes:
     items: list[str] = []
     for subset in _subsets(root):
         path = root / subset / DATASET
-        data = _read_json(path)
+        data = read_json(path)
         if not isinstance(data, list):
             raise CodesError(str(path), None, "expected a list of {input, output_1, output_2, label}")
         for idx, pair in enumerate(data):
@@ -101,7 +101,7 @@ def import_llmbar(root: Path, *, out_dir: Path) -> list[Run]:
         path = root / subset / JUDGES
         if not path.is_file():
             continue
-        data = _read_json(path)
+        data = read_json(path)
         if not isinstance(data, dict):
             raise CodesError(str(path), None, "expected an object mapping judge names to lists of verdicts")
         for judge, rows in data.items():
@@ -149,16 +149,7 @@ def _subsets(root: Path) -> list[str]:
 
 
 def _dataset_size(path: Path) -> int:
-    data = _read_json(path)
+    data = read_json(path)
     if not isinstance(data, list):
         raise CodesError(str(path), None, "expected a list of {input, output_1, output_2, label}")
     return len(data)
-
-
-def _read_json(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CodesError(str(path), None, "file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CodesError(str(path), None, f"unreadable: {exc}") from exc

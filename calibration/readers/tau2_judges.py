@@ -15,13 +15,13 @@ off-schema verdicts as no agreement (``null``): ``mapping={"satisfied": 1}`` rep
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from calibration.errors import CodesError
 from calibration.human import CodeRecord, HumanCodes, build_codes
 from calibration.imports import ImportedJudge, label_judgment, write_imported_run
+from calibration.table import read_json
 from judges import Judgment, Run
 from prompts import load_rubric
 
@@ -52,7 +52,7 @@ def read_tau2_reward(path: Path) -> HumanCodes:
     """
     rubric = load_rubric(RUBRIC)
     source = str(path)
-    data = _read_json(path)
+    data = read_json(path)
     records: list[CodeRecord] = []
     meta: list[tuple[str, str]] = []
     if isinstance(data, dict) and isinstance(data.get("simulations"), list):
@@ -101,7 +101,7 @@ def import_tau2_judges(
     runs: list[Run] = []
     for path in paths:
         source = str(path)
-        data = _read_json(path)
+        data = read_json(path)
         entries = data.get("entries") if isinstance(data, dict) else None
         if not isinstance(entries, list) or not entries:
             raise CodesError(source, None, "not a τ² judge summary: no 'entries' list")
@@ -170,12 +170,3 @@ def _field(record: object, name: str, source: str, number: int) -> object:
     if not isinstance(record, dict) or record.get(name) is None:
         raise CodesError(source, number, f"record without {name!r}")
     return record[name]
-
-
-def _read_json(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CodesError(str(path), None, "file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CodesError(str(path), None, f"unreadable: {exc}") from exc
