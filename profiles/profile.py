@@ -215,7 +215,8 @@ def _cell(
     unscored = Counter(j.status for j in combined if j.status != "ok")
     boot = _bootstrap_means(levels, rng, n_resamples) if len(levels) else None
     agreement = None
-    if len(runs) > 1:
+    distinct = {run.manifest.judge_digest for run in runs}
+    if len(distinct) > 1:
         shared = [i for i in items if i in per_item]
         rows = [
             {
@@ -232,7 +233,7 @@ def _cell(
         system=system,
         dimension=dimension,
         status="measured" if status == "measured" else "provisional",
-        judges=tuple(run.manifest.judge.short for run in runs),
+        judges=tuple(sorted({run.manifest.judge.short for run in runs})),
         n_scored=len(levels),
         n_na=sum(1 for j in combined if j.status == "ok" and j.not_applicable),
         unscored=dict(sorted(unscored.items())),
