@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -69,9 +72,13 @@ def _print_table(report: AgreementReport) -> None:
     click.echo(table(HEADERS, rows))
 
 
-def _write(run: Run, report: AgreementReport, markdown: str, stem: str) -> Path:
+def _write(
+    run: Run, report: AgreementReport, markdown: str, stem: str, extra: Mapping[str, object] | None = None
+) -> Path:
     base = run.path / f"{stem}-{report.part}-{report.codes_digest[7:15]}"
-    base.with_suffix(".json").write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    payload = json.loads(report.model_dump_json())
+    payload.update(extra or {})
+    base.with_suffix(".json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     base.with_suffix(".md").write_text(markdown, encoding="utf-8")
     return base
 
@@ -116,6 +123,8 @@ def admit_command(run_id: str, human: Path, codes_format: str, dimensions: str |
     click.echo("")
     rows = [[d.dimension, "ADMITTED" if d.admitted else "refused", "; ".join(d.reasons)] for d in decisions]
     click.echo(table(["dimension", "decision", "reasons"], rows))
-    base = _write(run, report, report_markdown(report, decisions), "admission")
+    policy_id = hashlib.sha256(policy.model_dump_json().encode()).hexdigest()[:8]
+    extra = {"policy": policy.model_dump(), "decisions": [json.loads(d.model_dump_json()) for d in decisions]}
+    base = _write(run, report, report_markdown(report, decisions), f"admission-policy-{policy_id}", extra)
     click.echo(f"recorded in {registry_for(runs_dir).path}; report: {base}.md")
     sys.exit(0 if decisions and all(d.admitted for d in decisions) else 1)

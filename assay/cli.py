@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import click
 
@@ -24,17 +27,32 @@ def _version() -> str:
         return "unknown"
 
 
+def _prog() -> str:
+    """How the user invoked assay, so that printed commands can be pasted back as they are."""
+    argv0 = sys.argv[0]
+    if Path(argv0).name == "assay":
+        return "assay" if shutil.which("assay") == str(Path(argv0).resolve()) else argv0
+    return "python -m assay"
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM stops a run like Ctrl-C does: judgments made are kept and the resume command is printed
+    raise KeyboardInterrupt
+
+
 class _Group(click.Group):
     """Turns the packages' own errors into a clear message instead of a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             return super().invoke(ctx)
         except RunInterrupted as exc:
-            click.secho(str(exc), fg="yellow", err=True)
+            click.secho(str(exc).replace("assay grade --resume", f"{_prog()} grade --resume"), fg="yellow", err=True)
             sys.exit(130)
         except (JudgeError, PromptError, CalibrationError) as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
+            message = str(exc).replace("assay grade --resume", f"{_prog()} grade --resume")
+            click.secho(f"error: {message}", fg="red", err=True)
             sys.exit(2)
 
 

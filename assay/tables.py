@@ -51,7 +51,10 @@ def summary_table(summary: RunSummary) -> str:
         f"run {summary.run_id}  judge {summary.judge}  transcripts {summary.transcripts}  {state}",
         table(headers, rows),
         f"judgments: {counts}; duplicates {summary.duplicates}",
-        f"prompt tokens evaluated {summary.prompt_tokens:,}, reused from cache {summary.cached_tokens:,}; "
-        f"judge time {summary.judge_seconds:.1f} s",
     ]
+    if not summary.imported:
+        lines.append(
+            f"prompt tokens evaluated {summary.prompt_tokens:,}, reused from cache {summary.cached_tokens:,}; "
+            f"judge time {summary.judge_seconds:.1f} s"
+        )
     return "\n".join(lines)

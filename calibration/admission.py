@@ -64,7 +64,8 @@ def load_policy(path: Path) -> AdmissionPolicy:
         raise AdmissionError(f"{path}: unreadable policy: {exc}") from exc
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise AdmissionError(f"{path}: invalid policy: {problems}") from exc
+        fields = ", ".join(AdmissionPolicy.model_fields)
+        raise AdmissionError(f"{path}: invalid policy: {problems} (policy fields: {fields})") from exc
 
 
 class AdmissionDecision(_Frozen):

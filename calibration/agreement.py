@@ -310,6 +310,14 @@ def agreement_report(
             f"run {run.manifest.run_id} ({list(run.manifest.dimensions)}) and the codes ({codes.dimensions}) "
             f"share none of the requested dimensions ({dimensions or 'all'})"
         )
+    judged = {j.transcript_id for j in run.judgments}
+    coded = {i for d in wanted for i in codes.item_ids(d)}
+    if not judged & coded:
+        raise AlignmentError(
+            f"none of the {len(coded)} coded items is an item of run {run.manifest.run_id} "
+            f"(codes ids look like {sorted(coded)[:2]}, the run's like {sorted(judged)[:2]}); "
+            "the item ids of the codes must be the run's transcript ids"
+        )
     entries = []
     for dimension_id in wanted:
         items = split.select(codes.item_ids(dimension_id), part)

@@ -70,9 +70,12 @@ def report_markdown(report: AgreementReport, decisions: list[AdmissionDecision] 
         lines.append("|---|" + "---|" * len(labels))
         for label, row in zip(labels, entry.confusion, strict=True):
             lines.append(f"| {label} | " + " | ".join(str(c) for c in row) + " |")
-        prev_h = ", ".join(f"{k}: {v:.2f}" for k, v in entry.prevalence_humans.items())
-        prev_j = ", ".join(f"{k}: {v:.2f}" for k, v in entry.prevalence_judge.items())
-        lines += ["", f"- prevalence, humans: {prev_h}; judge: {prev_j}"]
+        if entry.n_consensus:
+            prev_h = ", ".join(f"{k}: {v:.2f}" for k, v in entry.prevalence_humans.items())
+            prev_j = ", ".join(f"{k}: {v:.2f}" for k, v in entry.prevalence_judge.items())
+            lines += ["", f"- prevalence, humans: {prev_h}; judge: {prev_j}"]
+        else:
+            lines += ["", "- prevalence: undefined (no item has both a judge level and a human consensus)"]
         if entry.excluded:
             lines.append("- excluded items: " + ", ".join(f"{k} {v}" for k, v in entry.excluded.items()))
         for name in ("kappa", "weighted_kappa_quadratic", "alpha_humans", "alpha_with_judge"):
@@ -83,7 +86,13 @@ def report_markdown(report: AgreementReport, decisions: list[AdmissionDecision] 
                     + (f"; unreliable: {estimate.ci.unreliable_reason}" if estimate.ci.unreliable_reason else "")
                 )
     if decisions:
-        lines += ["", "## Admission", "", "| dimension | decision | reasons |", "|---|---|---|"]
+        policy = decisions[0].policy
+        lines += ["", "## Admission", "",
+                  f"Policy: statistic {policy.statistic}, lower CI bound >= {policy.threshold}, at least "
+                  f"{policy.min_items} test items, value >= {policy.ceiling_fraction:g} x human ceiling "
+                  f"(ceiling required: {'yes' if policy.require_ceiling else 'no'}). The newest decision per judge, "
+                  "rubric and dimension in the registry is the one in force.",
+                  "", "| dimension | decision | reasons |", "|---|---|---|"]  # fmt: skip
         for d in decisions:
             lines.append(f"| {d.dimension} | {'admitted' if d.admitted else 'refused'} | {'; '.join(d.reasons)} |")
     return "\n".join(lines) + "\n"

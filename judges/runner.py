@@ -246,7 +246,8 @@ def _run(
     executor: Executor | None,
 ) -> Run:
     """Execute on a fresh event loop; say how to resume when the run stops early."""
-    hint = f"run {manifest.run_id} is saved in {run_dir}; finish it with: assay grade --resume {manifest.run_id}"
+    out = "" if run_dir.parent == Path("runs") else f" --out {run_dir.parent}"
+    hint = f"run {manifest.run_id} is saved in {run_dir}; finish it with: assay grade --resume {manifest.run_id}{out}"
     try:
         asyncio.run(_execute(run_dir, manifest, transcripts, rubric, template, backend, executor))
     except KeyboardInterrupt:

@@ -20,6 +20,9 @@ class DimensionSummary(_Frozen):
     dimension: str
     """The dimension id."""
 
+    level_of_measurement: str
+    """From the rubric's scale (no mean level is shown for nominal scales)."""
+
     planned: int
     """Transcripts the run set out to grade on it."""
 
@@ -42,8 +45,10 @@ class DimensionSummary(_Frozen):
 
     @property
     def mean(self) -> float | None:
-        """Mean level over scored judgments, or ``None`` when there are none."""
-        return sum(k * v for k, v in self.levels.items()) / self.scored if self.scored else None
+        """Mean level over scored judgments; ``None`` when there are none or the scale is nominal."""
+        if not self.scored or self.level_of_measurement == "nominal":
+            return None
+        return sum(k * v for k, v in self.levels.items()) / self.scored
 
 
 class RunSummary(_Frozen):
@@ -79,6 +84,9 @@ class RunSummary(_Frozen):
     complete: bool
     """Whether the run finished."""
 
+    imported: bool
+    """Whether the judgments were imported (no tokens or timings to report)."""
+
 
 def summarise(run: Run, rubric: Rubric) -> RunSummary:
     """Count a run's judgments per dimension against the rubric's scales.
@@ -107,6 +115,7 @@ def summarise(run: Run, rubric: Rubric) -> RunSummary:
         summaries.append(
             DimensionSummary(
                 dimension=dimension_id,
+                level_of_measurement=scale.level_of_measurement,
                 planned=planned,
                 levels={v: counts.get(v, 0) for v in scale.values},
                 not_applicable=counts.get("N/A", 0),
@@ -125,4 +134,5 @@ def summarise(run: Run, rubric: Rubric) -> RunSummary:
         judge_seconds=sum(j.latency_s for j in run.judgments),
         duplicates=run.duplicates,
         complete=run.complete,
+        imported=run.manifest.imported_from is not None,
     )

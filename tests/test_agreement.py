@@ -143,3 +143,25 @@ def test_run_and_codes_on_different_rubrics_do_not_align(toy: tuple[Run, Path], 
     codes = read_long_codes(other, load_rubric("interaction-v1"))
     with pytest.raises(AlignmentError, match="digests differ"):
         agreement_report(run, codes, split=SplitSpec(), part="all", n_resamples=10)
+
+
+def test_codes_that_share_no_item_with_the_run_are_an_error(toy: tuple[Run, Path], tmp_path: Path) -> None:
+    run, _ = toy
+    other = _write_csv(tmp_path / "c.csv", ["item", "dimension", "coder", "value"],
+                       [["item-1", "present", "ann", 1], ["item-2", "present", "ann", 0]])  # fmt: skip
+    codes = read_long_codes(other, load_rubric(TOY))
+    with pytest.raises(AlignmentError, match=r"none of the 2 coded items is an item of run .*\['item-1', 'item-2'\]"):
+        agreement_report(run, codes, split=SplitSpec(), part="all", n_resamples=10)
+
+
+def test_policy_file_errors_list_the_fields(tmp_path: Path) -> None:
+    from calibration import load_policy
+
+    path = tmp_path / "policy.yaml"
+    path.write_text("threshhold: 0.5\n")
+    with pytest.raises(
+        AdmissionError, match=r"policy.yaml: invalid policy: threshhold: Extra inputs.*statistic, threshold"
+    ):
+        load_policy(path)
+    path.write_text("threshold: 0.4\nceiling_fraction: 0.5\n")
+    assert load_policy(path) == AdmissionPolicy(threshold=0.4, ceiling_fraction=0.5)

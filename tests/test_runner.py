@@ -165,7 +165,9 @@ def test_resume_refuses_other_transcripts_or_judge(tmp_path: Path, bundled_files
 def test_failures_are_records_and_a_failing_run_stops(tmp_path: Path, bundled_files: list[Path]) -> None:
     transcripts = _transcripts(bundled_files)
     config = _config(fail_rate=1.0, max_retries=0, min_judgments=10, max_failure_rate=0.5)
-    with pytest.raises(RunError, match=r"stopped: 10 of 10 judgments failed.*finish it with: assay grade --resume"):
+    with pytest.raises(
+        RunError, match=r"stopped: 10 of 10 judgments failed.*finish it with: assay grade --resume \S+ --out "
+    ):
         grade(transcripts, RUBRIC, config, out_dir=tmp_path, rubric_source="interaction-v1")
     (run_dir,) = tmp_path.iterdir()
     lines = _lines(run_dir)
@@ -212,7 +214,10 @@ def test_verdicts_off_the_scale_are_out_of_range_never_clipped(bundled_files: li
         assert (judgment.level is None) == (status != "ok")
 
 
-def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path: Path, bundled_files: list[Path]) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(
+    tmp_path: Path, bundled_files: list[Path], signum: signal.Signals
+) -> None:
     out = tmp_path / "runs"
     command = [sys.executable, "-m", "assay", "grade", str(bundled_files[0]), "--judge", "fake/hash",
                "--option", "latency=0.05", "--no-progress", "--out", str(out)]  # fmt: skip
@@ -222,11 +227,12 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path: Path, bundled_fil
         len(p.read_text().splitlines()) >= 5 for p in out.glob("*/judgments.jsonl")
     ):
         time.sleep(0.02)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
     (run_dir,) = out.iterdir()
-    assert f"finish it with: assay grade --resume {run_dir.name}" in stderr
+    # the command is printed as it was invoked, with --out, so it can be pasted back
+    assert f"finish it with: python -m assay grade --resume {run_dir.name} --out {out}" in stderr
     assert "Traceback" not in stderr
     done = len(_lines(run_dir))
     assert 5 <= done < 24
