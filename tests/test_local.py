@@ -117,4 +117,4 @@ def test_ctrl_c_during_local_evaluation_exits_cleanly(tmp_path: Path) -> None:
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, (process.returncode, stderr[-2000:])
-    assert "finish it with: assay grade --resume" in stderr
+    assert "finish it with: python -m assay grade --resume" in stderr
