@@ -20,7 +20,8 @@ from collections.abc import Callable
 import krippendorff
 import numpy as np
 
-from calibration.stats import _alpha_estimate, bootstrap_alpha, bootstrap_kappa, cohen_kappa, krippendorff_alpha
+from calibration.bootstrap import bootstrap_alpha, bootstrap_kappa
+from calibration.stats import _alpha_estimate, cohen_kappa, krippendorff_alpha
 
 LABELS = (1, 2, 3, 4, 5)
 

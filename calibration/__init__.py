@@ -17,6 +17,7 @@ from calibration.agreement import (
     agreement_report,
     consensus,
 )
+from calibration.bootstrap import bootstrap_alpha, bootstrap_kappa
 from calibration.codes import CODE_FORMATS, detect_codes_format, import_outputs, read_codes
 from calibration.errors import AdmissionError, AlignmentError, CalibrationError, CodesError
 from calibration.human import (
@@ -34,8 +35,6 @@ from calibration.split import Part, SplitSpec
 from calibration.stats import (
     AgreementStat,
     ConfidenceInterval,
-    bootstrap_alpha,
-    bootstrap_kappa,
     cohen_kappa,
     krippendorff_alpha,
     mean_pairwise_kappa,

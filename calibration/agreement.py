@@ -26,14 +26,13 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from calibration.bootstrap import bootstrap_alpha, bootstrap_kappa
 from calibration.errors import AlignmentError
 from calibration.human import AlignedDimension, HumanCodes, align
 from calibration.split import Part, SplitSpec
 from calibration.stats import (
     AgreementStat,
     ConfidenceInterval,
-    bootstrap_alpha,
-    bootstrap_kappa,
     cohen_kappa,
     krippendorff_alpha,
     mean_pairwise_kappa,

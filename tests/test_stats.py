@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score  # type: ignore[import-untyped]
 
-import calibration.stats as stats_module
+import calibration.bootstrap as bootstrap_module
+from calibration.bootstrap import _percentile_interval, bootstrap_alpha, bootstrap_kappa
 from calibration.stats import (
     AgreementStat,
     ConfidenceInterval,
@@ -23,10 +24,7 @@ from calibration.stats import (
     _alpha_from_coincidences,
     _codes,
     _coincidence_blocks,
-    _percentile_interval,
     _unit_value_counts,
-    bootstrap_alpha,
-    bootstrap_kappa,
     cohen_kappa,
     krippendorff_alpha,
     mean_pairwise_kappa,
@@ -574,7 +572,7 @@ def test_bootstrap_chunking_does_not_change_the_draws(monkeypatch: pytest.Monkey
     whole = bootstrap_kappa(a, b, labels=(0, 1, 2, 3, 4), n_resamples=300, seed=8)
     data = np.vstack([a, b])
     whole_alpha = bootstrap_alpha(data, level="interval", labels=(0, 1, 2, 3, 4), n_resamples=300, seed=8)
-    monkeypatch.setattr(stats_module, "_CHUNK_ELEMENTS", 7)
+    monkeypatch.setattr(bootstrap_module, "_CHUNK_ELEMENTS", 7)
     assert bootstrap_kappa(a, b, labels=(0, 1, 2, 3, 4), n_resamples=300, seed=8) == whole
     assert bootstrap_alpha(data, level="interval", labels=(0, 1, 2, 3, 4), n_resamples=300, seed=8) == whole_alpha
 
