@@ -120,6 +120,11 @@ class LocalBackend:
             eos_token=self._llm._model.token_get_text(eos) if eos != -1 else "",
         )
         self._lock = threading.Lock()
+        # llama.cpp polls this during a forward pass: closing sets it, so an evaluation still running in a
+        # cancelled request's thread stops at the next graph node instead of finishing a long prompt first
+        self._closing = threading.Event()
+        self._abort_callback = llama_cpp.ggml_abort_callback(lambda _data: self._closing.is_set())
+        llama_cpp.llama_set_abort_callback(self._llm.ctx, self._abort_callback, None)
         self._answer_cache: dict[tuple[str, tuple[str, ...]], list[list[int]]] = {}
         self._evaluated = 0
         self._info = BackendInfo(
@@ -147,8 +152,9 @@ class LocalBackend:
         """Free the model once no evaluation is running.
 
         A cancelled request (Ctrl-C, a timeout) leaves its worker thread evaluating: closing the model under it
-        crashes llama.cpp, so wait for the thread to let go first.
+        crashes llama.cpp, so abort that evaluation and wait for the thread to let go first.
         """
+        self._closing.set()
         await asyncio.to_thread(self._close_when_idle)
 
     def _close_when_idle(self) -> None:
