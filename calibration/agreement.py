@@ -28,11 +28,12 @@ from pydantic import BaseModel, ConfigDict
 
 from calibration.bootstrap import bootstrap_alpha, bootstrap_kappa
 from calibration.errors import AlignmentError
-from calibration.human import AlignedDimension, HumanCodes, align
+from calibration.human import AlignedDimension, HumanCodes, align, check_same_rubric
 from calibration.split import Part, SplitSpec
 from calibration.stats import (
     AgreementStat,
     ConfidenceInterval,
+    _confusion,
     cohen_kappa,
     krippendorff_alpha,
     mean_pairwise_kappa,
@@ -200,8 +201,6 @@ def consensus(
     """
     counts = np.stack([(humans == label).sum(axis=0) for label in labels], axis=1)  # (N, L)
     total = counts.sum(axis=1)
-    values = np.full(humans.shape[1], np.nan)
-    tie = np.zeros(humans.shape[1], dtype=bool)
     present = total > 0
     label_array = np.asarray(labels, dtype=np.float64)
     if level == "nominal":
@@ -237,10 +236,7 @@ def _dimension_agreement(
 
     pairwise_weights: Weights = None if level == "nominal" else "quadratic"
     with_judge = np.vstack([aligned.humans, aligned.judge[None, :]])
-    index = {v: i for i, v in enumerate(labels)}
-    confusion = np.zeros((len(labels), len(labels)), dtype=int)
-    for h, j in zip(human_c, judge_c, strict=True):
-        confusion[index[int(h)], index[int(j)]] += 1
+    confusion, _ = _confusion(human_c, judge_c, labels)
     excluded = dict(aligned.excluded)
     if int(tie.sum()):
         excluded["consensus_tie"] = int(tie.sum())
@@ -297,11 +293,7 @@ def agreement_report(
     Raises:
         AlignmentError: when the run and the codes are on different rubrics or share no dimension.
     """
-    if run.manifest.judge.rubric_digest != codes.rubric.digest:
-        raise AlignmentError(
-            f"run {run.manifest.run_id} used rubric {run.manifest.judge.rubric}, the codes are on "
-            f"{codes.rubric.name} (digests differ); calibrate a judge on the rubric its codes use"
-        )
+    check_same_rubric(codes, run)
     shared = [d for d in codes.dimensions if d in run.manifest.dimensions]
     wanted = shared if dimensions is None else [d for d in dimensions if d in shared]
     if not wanted:

@@ -286,17 +286,26 @@ class AlignedDimension:
     """Coded items left out, by reason: the judgment's unscored status, ``judge_na``, ``not_judged``."""
 
 
-def align(codes: HumanCodes, run: Run, dimension_id: str, *, items: Iterable[str] | None = None) -> AlignedDimension:
-    """Pair a run's judgments with the codes of one dimension (optionally restricted to ``items``).
+def check_same_rubric(codes: HumanCodes, run: Run) -> None:
+    """Codes and a run are comparable only on the same rubric (digest).
 
     Raises:
-        AlignmentError: when the run's rubric differs from the codes' rubric, or the run did not grade the dimension.
+        AlignmentError: naming both rubrics when they differ.
     """
     if run.manifest.judge.rubric_digest != codes.rubric.digest:
         raise AlignmentError(
             f"run {run.manifest.run_id} used rubric {run.manifest.judge.rubric}, the codes are on "
             f"{codes.rubric.name} (digests differ); calibrate a judge on the rubric its codes use"
         )
+
+
+def align(codes: HumanCodes, run: Run, dimension_id: str, *, items: Iterable[str] | None = None) -> AlignedDimension:
+    """Pair a run's judgments with the codes of one dimension (optionally restricted to ``items``).
+
+    Raises:
+        AlignmentError: when the run's rubric differs from the codes' rubric, or the run did not grade the dimension.
+    """
+    check_same_rubric(codes, run)
     if dimension_id not in run.manifest.dimensions:
         raise AlignmentError(f"run {run.manifest.run_id} did not grade dimension {dimension_id!r}")
     dimension = codes.rubric.dimension(dimension_id)

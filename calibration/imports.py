@@ -129,11 +129,13 @@ def write_imported_run(
         if judgment.key in seen:
             raise CodesError(str(source), None, f"two labels for {judgment.key}")
         seen.add(judgment.key)
-    dimensions = tuple(d.id for d in rubric.dimensions if any(j.dimension == d.id for j in listed))
+    graded = {j.dimension for j in listed}
+    dimensions = tuple(d.id for d in rubric.dimensions if d.id in graded)
+    source_digests = [file_sha256(p) for p in sources]
     prompt_digest = (
         "sha256:" + hashlib.sha256(judge.prompt_text.encode("utf-8")).hexdigest()
         if judge.prompt_text is not None
-        else "sha256:" + hashlib.sha256("".join(file_sha256(p) for p in sources).encode()).hexdigest()
+        else "sha256:" + hashlib.sha256("".join(source_digests).encode()).hexdigest()
     )
     backend = BackendInfo(
         backend="import",
@@ -167,7 +169,7 @@ def write_imported_run(
             sources=tuple(str(p.resolve()) for p in sources), count=len(items), digest=ids_digest
         ),
         environment=capture_environment(),
-        imported_from="; ".join(f"{p.resolve()} ({file_sha256(p)})" for p in sources),
+        imported_from="; ".join(f"{p.resolve()} ({d})" for p, d in zip(sources, source_digests, strict=True)),
     )
     run_dir = out_dir / run_id
     run_dir.mkdir(parents=True)

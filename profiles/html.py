@@ -54,7 +54,7 @@ def render_html(report: ProfileReport, *, markdown: str | None = None) -> str:
     Returns:
         The page, with every figure as inline SVG and every report string HTML-escaped.
     """
-    cells = {(c.system, c.dimension): c for c in report.cells}
+    cells = report.cell_index
     systems = [s.key for s in report.systems]
     gap_dims = [d for d in report.dimensions if all(is_gap(cells.get((s, d))) for s in systems)]
     parts = [_header(report, gap_dims)]

@@ -6,6 +6,7 @@ These are what every view renders (Markdown, HTML, CSV, Parquet); nothing is com
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -207,13 +208,15 @@ class ProfileReport(_Frozen):
     judges: tuple[JudgeUse, ...]
     """Every run's judge per dimension, admitted or not."""
 
+    @cached_property
+    def cell_index(self) -> dict[tuple[str, str], Cell]:
+        """``(system, dimension) -> cell``."""
+        return {(cell.system, cell.dimension): cell for cell in self.cells}
+
     def cell(self, system: str, dimension: str) -> Cell:
         """The cell of one system and dimension.
 
         Raises:
             KeyError: when there is no such cell.
         """
-        for cell in self.cells:
-            if cell.system == system and cell.dimension == dimension:
-                return cell
-        raise KeyError((system, dimension))
+        return self.cell_index[(system, dimension)]

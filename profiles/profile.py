@@ -9,13 +9,14 @@ the runs' unadmitted judges fill it, and the cell says so.
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from calibration import AdmissionsRegistry, krippendorff_alpha
+from calibration import AdmissionDecision, AdmissionsRegistry, krippendorff_alpha
 from judges import Judgment, Run, TranscriptMetadata, read_items
 from judges.runlog import utc_now
 from profiles.errors import ProfileError
@@ -61,8 +62,10 @@ def _bootstrap_means(
     return means
 
 
-def _evidence(registry: AdmissionsRegistry, run: Run, dimension: str) -> tuple[bool, str]:
-    decision = registry.lookup(run.manifest.judge_digest, run.manifest.judge.rubric_digest, dimension)
+def _evidence(
+    decisions: Mapping[tuple[str, str, str], AdmissionDecision], run: Run, dimension: str
+) -> tuple[bool, str]:
+    decision = decisions.get((run.manifest.judge_digest, run.manifest.judge.rubric_digest, dimension))
     if decision is None:
         return False, "never calibrated for this dimension"
     ci = f"[{decision.ci_low:.3f}, {decision.ci_high:.3f}]"
@@ -107,19 +110,24 @@ def build_profile(
     metadata: dict[str, TranscriptMetadata] = {}
     for run in runs:
         metadata.update(read_items(run.path))
-    items_of: dict[str, list[str]] = {}
-    seen_items = sorted({j.transcript_id for run in runs for j in run.judgments})
-    for item in seen_items:
-        key = " / ".join(axis_value(metadata.get(item), axis) for axis in by)
-        items_of.setdefault(key, []).append(item)
-    systems = tuple(_system(key, items, metadata, by) for key, items in sorted(items_of.items()))
+    # one pass over the judgments: (run, dimension) -> item -> judgment
+    index: dict[tuple[str, str], dict[str, Judgment]] = {}
+    for run in runs:
+        for judgment in run.judgments:
+            index.setdefault((run.manifest.run_id, judgment.dimension), {})[judgment.transcript_id] = judgment
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for item in sorted({item for by_item in index.values() for item in by_item}):
+        grouped.setdefault(tuple(axis_value(metadata.get(item), axis) for axis in by), []).append(item)
+    systems = tuple(_system(values, items, metadata, by) for values, items in sorted(grouped.items()))
+    items_of = {system.key: grouped[tuple(system.axes[axis] for axis in by)] for system in systems}
 
     judge_uses: list[JudgeUse] = []
     admitted_for: dict[str, list[Run]] = {}
     graded_by: dict[str, list[Run]] = {}
+    decisions = registry.current()  # read once: every lookup below would re-read the registry file
     for run in runs:
         for dimension_id in run.manifest.dimensions:
-            admitted, evidence = _evidence(registry, run, dimension_id)
+            admitted, evidence = _evidence(decisions, run, dimension_id)
             judge_uses.append(
                 JudgeUse(
                     run_id=run.manifest.run_id,
@@ -143,14 +151,18 @@ def build_profile(
         status = "measured"
         if not chosen and provisional:
             chosen, status = graded_by.get(dimension.id, []), "provisional"
+        judged = [index.get((run.manifest.run_id, dimension.id), {}) for run in chosen]
+        judges = tuple(sorted({run.manifest.judge.short for run in chosen}))
+        several = len({run.manifest.judge_digest for run in chosen}) > 1
         for system in systems:
             if not chosen:
                 reason = GAP if dimension.id in graded_by else "not measured: no run graded this dimension"
                 cells.append(Cell(system=system.key, dimension=dimension.id, status="gap", gap_reason=reason))
                 continue
             cell, boot = _cell(
-                system.key, items_of[system.key], dimension.id, dimension.scale.values, chosen, status, rng, n_resamples
-            )
+                system.key, items_of[system.key], dimension.id, dimension.scale.values, judged, judges, several,
+                status, rng, n_resamples,
+            )  # fmt: skip
             cells.append(cell)
             if boot is not None:
                 boots[(system.key, dimension.id)] = boot
@@ -180,13 +192,15 @@ def _rubric(run: Run) -> Rubric:
     return rubric
 
 
-def _system(key: str, items: list[str], metadata: dict[str, TranscriptMetadata], by: Sequence[str]) -> System:
+def _system(
+    values: tuple[str, ...], items: list[str], metadata: dict[str, TranscriptMetadata], by: Sequence[str]
+) -> System:
     metas = [metadata.get(i) for i in items]
     levels = Counter(m.evidence_level if m is not None else UNKNOWN for m in metas)
     digests = sorted({m.scaffold_digest for m in metas if m is not None and m.scaffold_digest})
     return System(
-        key=key,
-        axes={axis: value for axis, value in zip(by, key.split(" / "), strict=True)},
+        key=" / ".join(values),
+        axes=dict(zip(by, values, strict=True)),
         n_transcripts=len(items),
         evidence_levels=dict(sorted(levels.items())),
         scaffold_digests=tuple(digests),
@@ -198,42 +212,31 @@ def _cell(
     items: list[str],
     dimension: str,
     values: tuple[int, ...],
-    runs: list[Run],
+    judged: list[dict[str, Judgment]],
+    judges: tuple[str, ...],
+    several: bool,
     status: str,
     rng: np.random.Generator,
     n_resamples: int,
 ) -> tuple[Cell, npt.NDArray[np.float64] | None]:
-    wanted = set(items)
-    per_item: dict[str, list[Judgment]] = {}
-    for run in runs:
-        for judgment in run.judgments:
-            if judgment.dimension == dimension and judgment.transcript_id in wanted:
-                per_item.setdefault(judgment.transcript_id, []).append(judgment)
-    combined = [_combine(per_item[i]) for i in items if i in per_item]
+    """One system on one dimension from the chosen runs' judgments (``judged``: one item -> judgment map per run)."""
+    per_item = {i: [by_item[i] for by_item in judged if i in by_item] for i in items}
+    combined = [_combine(found) for found in per_item.values() if found]
     levels = np.array([j.level for j in combined if j.status == "ok" and j.level is not None], dtype=np.float64)
     counts = Counter(int(v) for v in levels)
     unscored = Counter(j.status for j in combined if j.status != "ok")
     boot = _bootstrap_means(levels, rng, n_resamples) if len(levels) else None
     agreement = None
-    distinct = {run.manifest.judge_digest for run in runs}
-    if len(distinct) > 1:
-        shared = [i for i in items if i in per_item]
-        rows = [
-            {
-                j.transcript_id: float(j.level)
-                for j in run.judgments
-                if j.dimension == dimension and j.status == "ok" and j.level is not None
-            }
-            for run in runs
-        ]
-        matrix = np.array([[row.get(item, np.nan) for item in shared] for row in rows], dtype=np.float64)
+    if several:
+        shared = [i for i, found in per_item.items() if found]
+        matrix = np.array([[_level(by_item.get(item)) for item in shared] for by_item in judged], dtype=np.float64)
         stat = krippendorff_alpha(matrix, level="ordinal", labels=values)
         agreement = stat.value if stat.defined else None
     cell = Cell(
         system=system,
         dimension=dimension,
         status="measured" if status == "measured" else "provisional",
-        judges=tuple(sorted({run.manifest.judge.short for run in runs})),
+        judges=judges,
         n_scored=len(levels),
         n_na=sum(1 for j in combined if j.status == "ok" and j.not_applicable),
         unscored=dict(sorted(unscored.items())),
@@ -244,6 +247,12 @@ def _cell(
         judge_agreement=agreement,
     )
     return cell, boot
+
+
+def _level(judgment: Judgment | None) -> float:
+    if judgment is None or judgment.status != "ok" or judgment.level is None:
+        return math.nan
+    return float(judgment.level)
 
 
 def _comparisons(

@@ -76,17 +76,6 @@ class Scale(_Frozen):
         """Whether N/A is a valid answer on this scale."""
         return self.not_applicable is not None
 
-    def level(self, value: int) -> Level:
-        """Return the level with this value.
-
-        Raises:
-            KeyError: if the value is not on the scale.
-        """
-        for level in self.levels:
-            if level.value == value:
-                return level
-        raise KeyError(f"{value!r} is not a level of this scale {self.values}")
-
 
 class Dimension(_Frozen):
     """One behaviour the rubric codes, with its question and its scale."""

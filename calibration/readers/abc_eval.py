@@ -20,7 +20,6 @@ Item metadata: ``system`` (the bot), ``dialogue`` (the key) and ``turn`` (the in
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -28,6 +27,7 @@ from typing import Literal
 from calibration.errors import CodesError
 from calibration.human import CodeRecord, HumanCodes, build_codes
 from calibration.imports import ImportedJudge, label_judgment, write_imported_run
+from calibration.table import read_json
 from judges import Judgment, Run, TranscriptMetadata
 from prompts import Rubric, load_rubric
 
@@ -122,12 +122,7 @@ def import_abc_eval(path: Path, *, out_dir: Path, judge: Literal["gpt", "special
 def _turns(path: Path) -> Iterator[tuple[str, str, int, dict[str, dict[str, object]]]]:
     """Yield ``(item id, dialogue key, turn index, behaviours)`` per bot turn, in file order."""
     source = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CodesError(source, None, "file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CodesError(source, None, f"unreadable: {exc}") from exc
+    data = read_json(path)
     if not isinstance(data, dict):
         raise CodesError(source, None, "expected an object mapping dialogue keys to lists of exchanges")
     for dialogue, exchanges in data.items():

@@ -107,6 +107,7 @@ def import_tau2_judges(
             raise CodesError(source, None, "not a τ² judge summary: no 'entries' list")
         judge: ImportedJudge | None = None
         items: list[str] = []
+        seen: set[str] = set()
         judgments: list[Judgment] = []
         for number, entry in enumerate(entries, start=1):
             this = ImportedJudge(
@@ -120,8 +121,9 @@ def import_tau2_judges(
                 raise CodesError(source, number, f"entry judged by {this.model}/{this.prompt}, not {judge.model}/"
                                  f"{judge.prompt} (or another system prompt): one file must be one judge")  # fmt: skip
             item = f"tau2/{_field(entry, 'simulation_id', source, number)}"
-            if item in items:
+            if item in seen:
                 raise CodesError(source, number, f"simulation {item} judged twice")
+            seen.add(item)
             items.append(item)
             # a missing verdict is the judge's failure (parse_error), not a broken file
             verdict = entry.get("judge_verdict")
