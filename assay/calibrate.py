@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from assay.runs import RUNS_OPTION
 from assay.tables import table
 from calibration import (
     AdmissionPolicy,
@@ -22,7 +23,7 @@ from calibration import (
     registry_for,
     report_markdown,
 )
-from calibration.markdown import HEADERS, format_estimate
+from calibration.markdown import HEADERS, report_row
 from judges import Run, find_run, load_run
 
 
@@ -39,8 +40,7 @@ def _common(function: click.decorators.FC) -> click.decorators.FC:
         click.option("--split-seed", type=int, default=0, show_default=True, help="Salt of the split hash."),
         click.option("--resamples", type=click.IntRange(min=0), default=1000, show_default=True,
                      help="Bootstrap resamples per interval."),
-        click.option("--runs", "runs_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("runs"),
-                     show_default=True, help="Where runs (and the admissions registry) are."),
+        RUNS_OPTION,
     ]  # fmt: skip
     for option in reversed(options):
         function = option(function)
@@ -59,14 +59,7 @@ def _report(run: Run, human: Path, codes_format: str, dimensions: str | None, pa
 
 
 def _print_table(report: AgreementReport) -> None:
-    rows = []
-    for entry in report.dimensions:
-        rows.append([
-            entry.dimension, entry.n_items, entry.n_consensus, format_estimate(entry.percent_agreement),
-            format_estimate(entry.kappa), format_estimate(entry.weighted_kappa_quadratic),
-            "undefined" if not entry.mean_pairwise_kappa.defined else f"{entry.mean_pairwise_kappa.value:.3f}",
-            format_estimate(entry.alpha_humans), format_estimate(entry.alpha_with_judge),
-        ])  # fmt: skip
+    rows = [report_row(entry) for entry in report.dimensions]
     click.echo(f"judge {report.judge}  rubric {report.rubric}  codes {report.codes_source}")
     click.echo(f"split seed {report.split.seed}, test fraction {report.split.test_fraction}: {report.part} items")
     click.echo(table(HEADERS, rows))
@@ -76,7 +69,7 @@ def _write(
     run: Run, report: AgreementReport, markdown: str, stem: str, extra: Mapping[str, object] | None = None
 ) -> Path:
     base = run.path / f"{stem}-{report.part}-{report.codes_digest[7:15]}"
-    payload = json.loads(report.model_dump_json())
+    payload = report.model_dump(mode="json")
     payload.update(extra or {})
     base.with_suffix(".json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     base.with_suffix(".md").write_text(markdown, encoding="utf-8")
@@ -118,13 +111,14 @@ def admit_command(run_id: str, human: Path, codes_format: str, dimensions: str |
     policy = load_policy(policy_file) if policy_file else AdmissionPolicy()
     report = _report(run, human, codes_format, dimensions, "test", test_fraction, split_seed, resamples)
     decisions = decide(report, policy)
-    registry_for(runs_dir).record(decisions)
+    registry = registry_for(runs_dir)
+    registry.record(decisions)
     _print_table(report)
     click.echo("")
     rows = [[d.dimension, "ADMITTED" if d.admitted else "refused", "; ".join(d.reasons)] for d in decisions]
     click.echo(table(["dimension", "decision", "reasons"], rows))
     policy_id = hashlib.sha256(policy.model_dump_json().encode()).hexdigest()[:8]
-    extra = {"policy": policy.model_dump(), "decisions": [json.loads(d.model_dump_json()) for d in decisions]}
+    extra = {"policy": policy.model_dump(), "decisions": [d.model_dump(mode="json") for d in decisions]}
     base = _write(run, report, report_markdown(report, decisions), f"admission-policy-{policy_id}", extra)
-    click.echo(f"recorded in {registry_for(runs_dir).path}; report: {base}.md")
+    click.echo(f"recorded in {registry.path}; report: {base}.md")
     sys.exit(0 if decisions and all(d.admitted for d in decisions) else 1)

@@ -11,7 +11,8 @@ from judges import (
     FORMATS,
     JudgeConfig,
     SourceProblem,
-    backend_names,
+    check_backend,
+    check_resumable,
     find_run,
     grade,
     new_run_id,
@@ -84,10 +85,7 @@ def grade_command(
     if resume_id is not None:
         run_dir = find_run(out, resume_id)
         manifest = read_manifest(run_dir)
-        if manifest.imported_from is not None:
-            raise click.UsageError(f"run {manifest.run_id} was imported ({manifest.imported_from}); nothing to resume")
-        if manifest.completed_at is not None:
-            raise click.UsageError(f"run {manifest.run_id} is already complete; nothing to resume")
+        check_resumable(manifest)  # before re-reading its sources
         sources = [Path(s) for s in manifest.transcripts.sources]
         if paths and sorted(p.resolve() for p in paths) != sorted(sources):
             raise click.UsageError(
@@ -114,8 +112,7 @@ def grade_command(
             max_failure_rate=max_failure_rate,
             progress=progress,
         )
-        if config.backend not in backend_names():
-            raise click.UsageError(f"unknown judge backend {config.backend!r}; available: {', '.join(backend_names())}")
+        check_backend(config)  # before any reading or grading starts
         rubric_obj = load_rubric(rubric)
         selected = rubric_obj.select(_split(dimensions))
         result = read_transcripts(list(paths), format=fmt)

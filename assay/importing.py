@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -32,8 +33,6 @@ def import_command(
     mapping = json.loads(mapping_file.read_text(encoding="utf-8")) if mapping_file else None
     runs = import_outputs(format, list(paths), out_dir=out, rubric=rubric, mapping=mapping)
     for run in runs:
-        statuses: dict[str, int] = {}
-        for judgment in run.judgments:
-            statuses[judgment.status] = statuses.get(judgment.status, 0) + 1
+        statuses = Counter(judgment.status for judgment in run.judgments)
         counts = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
         click.echo(f"{run.manifest.run_id}  {run.manifest.judge.short}  {run.manifest.judge.template}  {counts}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from assay.runs import RUNS_OPTION
 from assay.tables import table
 from calibration import registry_for
 from judges import find_run, load_run
@@ -21,8 +22,7 @@ from profiles import build_profile, render_html, render_markdown, write_tables
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Your own Markdown template ($title, $evidence, $table, ... sections).")  # fmt: skip
 @click.option("--resamples", type=click.IntRange(min=1), default=1000, show_default=True, help="Bootstrap resamples.")
-@click.option("--runs", "runs_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("runs"),
-              show_default=True, help="Where runs and the admissions registry are.")  # fmt: skip
+@RUNS_OPTION
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the report (default: RUNS/profile-<first run id>).")  # fmt: skip
 def profile_command(run_ids: tuple[str, ...], by: str, provisional: bool, template: Path | None, resamples: int,

@@ -10,9 +10,9 @@ from assay.tables import summary_table, table
 from judges import find_run, list_runs, load_run, summarise
 from prompts import load_rubric
 
-_RUNS = click.option(
+RUNS_OPTION = click.option(
     "--runs", "runs_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("runs"), show_default=True,
-    help="Where runs are looked up.",
+    help="Where runs (and the admissions registry) are looked up.",
 )  # fmt: skip
 
 
@@ -22,7 +22,7 @@ def runs_group() -> None:
 
 
 @runs_group.command("list")
-@_RUNS
+@RUNS_OPTION
 def list_command(runs_dir: Path) -> None:
     """One line per run under --runs: id, start time, judge, rubric, size, state."""
     manifests = list_runs(runs_dir)
@@ -45,7 +45,7 @@ def list_command(runs_dir: Path) -> None:
 
 @runs_group.command("show")
 @click.argument("run_id")
-@_RUNS
+@RUNS_OPTION
 def show_command(run_id: str, runs_dir: Path) -> None:
     """Per dimension: count per level (full scale), N/A, unscored by status, missing, mean level.
 

@@ -259,7 +259,8 @@ def read_long_codes(path: Path, rubric: Rubric, *, coder_ids: CoderIds = "stable
         )
         extra = {k: v for k, v in fields.items() if k not in _LONG_ALIASES.values()}
         if extra:
-            items.setdefault(str(fields["item_id"]).strip(), {"item_id": str(fields["item_id"]).strip(), **extra})
+            item_id = _id(fields["item_id"], str(path), row.line, "item id")  # the same key as the codes use
+            items.setdefault(item_id, {"item_id": item_id, **extra})
     return build_codes(records, rubric, source=str(path), coder_ids=coder_ids, items=list(items.values()) or None)
 
 

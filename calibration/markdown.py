@@ -26,7 +26,8 @@ def format_estimate(estimate: Estimate) -> str:
     return text
 
 
-def _row(entry: DimensionAgreement) -> list[str]:
+def report_row(entry: DimensionAgreement) -> list[str]:
+    """One dimension's line of the agreement table, in :data:`HEADERS` order."""
     return [
         entry.dimension,
         str(entry.n_items),
@@ -60,7 +61,7 @@ def report_markdown(report: AgreementReport, decisions: list[AdmissionDecision] 
         "| " + " | ".join(HEADERS) + " |",
         "|" + "---|" * len(HEADERS),
     ]
-    lines += ["| " + " | ".join(_row(entry)) + " |" for entry in report.dimensions]
+    lines += ["| " + " | ".join(report_row(entry)) + " |" for entry in report.dimensions]
     for entry in report.dimensions:
         lines += ["", f"## {entry.dimension}", ""]
         labels = [str(v) for v in entry.labels]

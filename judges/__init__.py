@@ -13,13 +13,14 @@ from judges.errors import (
     RunLogError,
     SourceError,
 )
-from judges.registry import backend_names, create_backend
+from judges.registry import backend_names, check_backend, create_backend
 from judges.runlog import (
     SCHEMA_VERSION,
     JudgeFingerprint,
     Run,
     RunManifest,
     TranscriptSet,
+    check_resumable,
     find_run,
     list_runs,
     load_run,
@@ -87,6 +88,8 @@ __all__ = [
     "Usage",
     "Verdict",
     "backend_names",
+    "check_backend",
+    "check_resumable",
     "create_backend",
     "find_run",
     "grade",

@@ -38,6 +38,18 @@ def backend_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def check_backend(config: JudgeConfig) -> BackendFactory:
+    """The factory of the backend ``config.judge`` names.
+
+    Raises:
+        ConfigError: for an unknown backend name (listing the known ones).
+    """
+    factory = _REGISTRY.get(config.backend)
+    if factory is None:
+        raise ConfigError(f"unknown judge backend {config.backend!r}; available: {', '.join(backend_names())}")
+    return factory
+
+
 def create_backend(config: JudgeConfig) -> Backend:
     """Build the backend ``config.judge`` names.
 
@@ -46,7 +58,4 @@ def create_backend(config: JudgeConfig) -> Backend:
         MissingExtraError: when the backend's optional dependency is not installed.
         BackendError: when the backend cannot start (e.g. its model file is missing).
     """
-    factory = _REGISTRY.get(config.backend)
-    if factory is None:
-        raise ConfigError(f"unknown judge backend {config.backend!r} (from {config.judge!r}); known: {backend_names()}")
-    return factory(config)
+    return check_backend(config)(config)

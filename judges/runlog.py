@@ -202,6 +202,17 @@ class RunManifest(_Frozen):
     """For runs imported from judge outputs made elsewhere: the source file and its sha256."""
 
 
+def check_resumable(manifest: RunManifest) -> None:
+    """Refuse to resume a finished run (imported runs are finished as imported).
+
+    Raises:
+        RunLogError: saying why there is nothing to resume.
+    """
+    if manifest.completed_at is not None:
+        how = f"imported from {manifest.imported_from}" if manifest.imported_from else "complete"
+        raise RunLogError(f"run {manifest.run_id} is already {how}; nothing to resume")
+
+
 def new_run_id() -> str:
     """A fresh ULID string."""
     return str(ULID())
@@ -328,11 +339,11 @@ def find_run(runs_dir: Path, run_id: str) -> Path:
     direct = Path(run_id)
     if (direct / MANIFEST).is_file():
         return direct
-    if run_id == "latest":
-        newest = list_runs(runs_dir)
-        if not newest:
+    if run_id == "latest":  # ULIDs sort by creation time, so the newest run is the greatest name
+        runs = [p for p in runs_dir.iterdir() if (p / MANIFEST).is_file()] if runs_dir.is_dir() else []
+        if not runs:
             raise RunLogError(f"no runs under {runs_dir}")
-        return runs_dir / newest[-1].run_id
+        return max(runs, key=lambda p: p.name)
     if not runs_dir.is_dir():
         raise RunLogError(f"{runs_dir}: no runs directory (use --runs DIR)")
     matches = sorted(p for p in runs_dir.iterdir() if p.name.startswith(run_id) and (p / MANIFEST).is_file())

@@ -27,6 +27,7 @@ from judges.runlog import (
     RunManifest,
     TranscriptSet,
     capture_environment,
+    check_resumable,
     iter_judgments,
     load_run,
     new_run_id,
@@ -344,11 +345,7 @@ def resume(
         RunLogError: when the transcripts, rubric or judge no longer match what the run was started with.
     """
     manifest = read_manifest(run_dir)
-    if manifest.imported_from is not None:
-        raise RunLogError(f"{run_dir}: an imported run is complete as imported; there is nothing to resume")
-    if manifest.completed_at is not None:
-        raise RunLogError(f"run {manifest.run_id} is already complete ({manifest.completed_at:%Y-%m-%d %H:%M:%SZ}); "
-                          "there is nothing to resume")  # fmt: skip
+    check_resumable(manifest)
     if transcript_set_digest(transcripts) != manifest.transcripts.digest:
         raise RunLogError(f"{run_dir}: the transcripts differ from those the run was started with; not resuming")
     if rubric.digest != manifest.judge.rubric_digest:
